@@ -1,0 +1,161 @@
+"""Layers of a vanilla RNN as forward/backward pairs with a cache (CS231n style).
+
+Names and shapes follow min-char-rnn, so Wxh[h, ix[':']] means the same thing everywhere:
+
+    Wxh (H, D)   Whh (H, H)   bh (H,)   Why (V, H)   by (V,)     batch-major x (N, T, D)
+
+Every forward returns (out, cache); the matching backward takes the upstream gradient and
+that cache and returns the gradients of the forward's inputs in the same order.
+"""
+import numpy as np
+
+
+# ---------------------------------------------------------------- one time step
+
+def rnn_step_forward(x, h_prev, Wxh, Whh, bh):
+    """h = tanh(x @ Wxh.T + h_prev @ Whh.T + bh).
+
+    x (N, D), h_prev (N, H)  ->  h (N, H), cache
+    """
+    h = np.tanh(x @ Wxh.T + h_prev @ Whh.T + bh)
+    return h, (x, h_prev, Wxh, Whh, h)
+
+
+def rnn_step_backward(dh, cache):
+    """dh (N, H) -> dx (N, D), dh_prev (N, H), dWxh (H, D), dWhh (H, H), dbh (H,)."""
+    x, h_prev, Wxh, Whh, h = cache
+    da = dh * (1 - h * h)  # tanh'(a) = 1 - tanh(a)^2
+    return da @ Wxh, da @ Whh, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+# ---------------------------------------------------------------- a whole sequence
+
+def rnn_forward(x, h0, Wxh, Whh, bh):
+    """Run the recurrence over T steps.
+
+    x (N, T, D), h0 (N, H)  ->  h (N, T, H) (all hidden states), cache
+
+    The input projection x @ Wxh.T is one matrix product for all steps; only the
+    recurrence through Whh has to loop over time.
+    """
+    N, T, D = x.shape
+    h, cache = rnn_forward_projected(x.reshape(N * T, D) @ Wxh.T, h0, Whh, bh, T)
+    return h, (x, Wxh, cache)
+
+
+def rnn_backward(dh, cache):
+    """dh (N, T, H): upstream gradient of every hidden state.
+
+    ->  dx (N, T, D), dh0 (N, H), dWxh (H, D), dWhh (H, H), dbh (H,)
+    """
+    x, Wxh, pcache = cache
+    N, T, D = x.shape
+    dxw, dh0, dWhh, dbh = rnn_backward_projected(dh, pcache)
+    da = dxw.reshape(N * T, -1)
+    return (da @ Wxh).reshape(N, T, D), dh0, da.T @ x.reshape(N * T, D), dWhh, dbh
+
+
+def rnn_forward_projected(xw, h0, Whh, bh, T=None):
+    """The recurrence alone, given the projected input xw = x @ Wxh.T.
+
+    xw (N, T, H) or (N*T, H) with T given, h0 (N, H)  ->  h (N, T, H), cache
+
+    With one-hot inputs xw is just a column lookup, Wxh.T[ids] (see embedding_forward),
+    which is how the fast trainers avoid the (N, T, V) one-hot product.
+    """
+    N, H = h0.shape
+    xw = xw.reshape(N, -1, H) if T is None else xw.reshape(N, T, H)
+    T = xw.shape[1]
+    h = np.empty((N, T, H), dtype=np.result_type(xw, h0, Whh))
+    prev = h0
+    WhhT = Whh.T
+    for t in range(T):
+        a = xw[:, t] + prev @ WhhT
+        a += bh
+        prev = h[:, t] = np.tanh(a)
+    return h, (h0, Whh, h)
+
+
+def rnn_backward_projected(dh, cache):
+    """dh (N, T, H)  ->  dxw (N, T, H), dh0 (N, H), dWhh (H, H), dbh (H,)."""
+    h0, Whh, h = cache
+    N, T, H = h.shape
+    da = np.empty_like(h)
+    dnext = np.zeros_like(h0)
+    for t in reversed(range(T)):
+        da[:, t] = (dh[:, t] + dnext) * (1 - h[:, t] * h[:, t])
+        dnext = da[:, t] @ Whh
+    hprev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)
+    daf = da.reshape(N * T, H)
+    dWhh = daf.T @ hprev.reshape(N * T, H)
+    return da, dnext, dWhh, daf.sum(axis=0)
+
+
+# ---------------------------------------------------------------- around the recurrence
+
+def embedding_forward(ids, W):
+    """Row lookup: out[n, t] = W[ids[n, t]], the fast equivalent of one_hot(ids) @ W.
+
+    ids (N, T) ints in [0, V), W (V, D)  ->  out (N, T, D), cache
+    """
+    ids = np.asarray(ids)
+    if ids.size and (ids.min() < 0 or ids.max() >= W.shape[0]):
+        raise ValueError(f"ids must lie in [0, {W.shape[0]}), got min {ids.min()}, max {ids.max()}")
+    return W[ids], (ids, W.shape)
+
+
+def embedding_backward(dout, cache):
+    """dout (N, T, D)  ->  dW (V, D); rows used twice add up their gradients."""
+    ids, shape = cache
+    dW = np.zeros(shape, dtype=dout.dtype)
+    np.add.at(dW, ids.ravel(), dout.reshape(-1, shape[1]))
+    return dW
+
+
+def affine_forward(x, W, b):
+    """out = x @ W.T + b over any leading axes (e.g. scores y = Why h + by at every step).
+
+    x (..., H), W (V, H), b (V,)  ->  out (..., V), cache
+    """
+    return x @ W.T + b, (x, W)
+
+
+def affine_backward(dout, cache):
+    """dout (..., V)  ->  dx (..., H), dW (V, H), db (V,)."""
+    x, W = cache
+    H, V = x.shape[-1], W.shape[0]
+    d2 = dout.reshape(-1, V)
+    return dout @ W, d2.T @ x.reshape(-1, H), d2.sum(axis=0)
+
+
+def temporal_softmax_loss_forward(scores, y, mask=None):
+    """Mean cross-entropy in nats per (unmasked) token.
+
+    scores (N, T, V), y (N, T) ints in [0, V), mask (N, T) bool or None (all count)
+    ->  loss (float), cache
+    """
+    N, T, V = scores.shape
+    y = np.asarray(y)
+    if y.shape != (N, T):
+        raise ValueError(f"targets must have shape {(N, T)}, got {y.shape}")
+    if y.size and (y.min() < 0 or y.max() >= V):
+        raise ValueError(f"targets must lie in [0, {V}), got min {y.min()}, max {y.max()}")
+    m = np.ones((N, T), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    count = int(m.sum())
+    if count == 0:
+        raise ValueError("the mask selects no token: there is nothing to average")
+    z = scores - scores.max(axis=-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    picked = np.take_along_axis(logp, y[..., None], axis=-1)[..., 0]
+    loss = -float((picked * m).sum()) / count
+    return loss, (logp, y, m, count)
+
+
+def temporal_softmax_loss_backward(cache, dloss=1.0):
+    """-> dscores (N, T, V): (softmax - onehot(y)) * mask / count."""
+    logp, y, m, count = cache
+    dscores = np.exp(logp)
+    np.put_along_axis(dscores, y[..., None],
+                      np.take_along_axis(dscores, y[..., None], axis=-1) - 1, axis=-1)
+    dscores *= (m / count)[..., None] * dloss
+    return dscores

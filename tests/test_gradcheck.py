@@ -1,0 +1,23 @@
+import numpy as np
+import pytest
+
+from helpers.gradcheck import numerical_gradient, rel_error
+
+
+def test_numerical_gradient_of_known_functions():
+    x = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_allclose(numerical_gradient(lambda: np.sum(x ** 3), x), 3 * x ** 2, rtol=1e-8)
+    df = np.array([1.0, 10.0, 100.0])
+    np.testing.assert_allclose(numerical_gradient(lambda: np.sin(x), x, df), df * np.cos(x), rtol=1e-8)
+    np.testing.assert_array_equal(x, [1.0, -2.0, 3.0])  # restored
+
+
+def test_rel_error():
+    assert rel_error(np.ones(3), np.ones(3)) == 0.0
+    assert rel_error([1.0], [1.1]) == pytest.approx(0.1 / 2.1)
+    assert rel_error([0.0], [0.0]) == 0.0
+
+
+def test_needs_float64():
+    with pytest.raises(ValueError, match="float64"):
+        numerical_gradient(lambda: 0.0, np.zeros(2, dtype=np.float32))

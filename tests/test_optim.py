@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from helpers.optim import SGD, Adagrad, Adam, clip_by_global_norm, clip_by_value, global_norm
+
+
+def quadratic(p):
+    """f = 0.5 * |p - 3|^2, minimum at 3."""
+    return {"w": p["w"] - 3.0}
+
+
+@pytest.mark.parametrize("opt", [SGD(0.1), Adagrad(0.5), Adam(0.1)])
+def test_optimizers_minimise_a_quadratic(opt):
+    p = {"w": np.array([0.0, 10.0])}
+    for _ in range(500):
+        opt.step(p, quadratic(p))
+    np.testing.assert_allclose(p["w"], 3.0, atol=1e-2)
+
+
+def test_first_steps_by_hand():
+    g = {"w": np.array([2.0])}
+    p = {"w": np.array([1.0])}
+    SGD(0.1).step(p, g)
+    assert p["w"][0] == pytest.approx(0.8)
+    p = {"w": np.array([1.0])}
+    Adagrad(0.1).step(p, g)  # 1 - 0.1 * 2 / sqrt(4)
+    assert p["w"][0] == pytest.approx(0.9)
+    p = {"w": np.array([1.0])}
+    Adam(0.1).step(p, g)  # bias-corrected first step moves by lr * sign(g)
+    assert p["w"][0] == pytest.approx(0.9, abs=1e-6)
+
+
+def test_updates_in_place_and_checks_keys():
+    w = np.ones(2)
+    SGD(1.0).step({"w": w}, {"w": np.ones(2)})
+    np.testing.assert_array_equal(w, 0.0)
+    with pytest.raises(ValueError, match="same keys"):
+        SGD(1.0).step({"w": w}, {"v": w})
+    with pytest.raises(ValueError, match="learning_rate"):
+        Adam(0.0)
+
+
+def test_clipping():
+    g = {"a": np.array([-10.0, 0.5]), "b": np.array([7.0])}
+    clip_by_value(g, 5)
+    np.testing.assert_array_equal(g["a"], [-5.0, 0.5])
+    np.testing.assert_array_equal(g["b"], [5.0])
+    g = {"a": np.array([3.0]), "b": np.array([4.0])}
+    assert clip_by_global_norm(g, 1.0) == pytest.approx(5.0)
+    assert global_norm(g) == pytest.approx(1.0)
+    np.testing.assert_allclose(g["a"] / g["b"], 0.75)  # direction kept
+    g = {"a": np.array([0.3])}
+    clip_by_global_norm(g, 1.0)
+    assert g["a"][0] == 0.3  # small gradients untouched
