@@ -66,13 +66,15 @@ def rnn_forward_projected(xw, h0, Whh, bh, T=None):
     N, H = h0.shape
     xw = xw.reshape(N, -1, H) if T is None else xw.reshape(N, T, H)
     T = xw.shape[1]
-    h = np.empty((N, T, H), dtype=np.result_type(xw, h0, Whh))
-    prev = h0
-    WhhT = Whh.T
+    dtype = np.result_type(xw, h0, Whh)
+    h = np.empty((N, T, H), dtype=dtype)
+    a = np.empty((N, H), dtype=dtype)  # reused buffer: the loop allocates nothing
+    prev, WhhT = h0, Whh.T
     for t in range(T):
-        a = xw[:, t] + prev @ WhhT
+        np.matmul(prev, WhhT, out=a)
+        a += xw[:, t]
         a += bh
-        prev = h[:, t] = np.tanh(a)
+        prev = np.tanh(a, out=h[:, t])
     return h, (h0, Whh, h)
 
 
@@ -80,11 +82,12 @@ def rnn_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, H), dh0 (N, H), dWhh (H, H), dbh (H,)."""
     h0, Whh, h = cache
     N, T, H = h.shape
-    da = np.empty_like(h)
+    da = 1 - h * h  # tanh'(a) for every step at once; becomes da in the loop
     dnext = np.zeros_like(h0)
     for t in reversed(range(T)):
-        da[:, t] = (dh[:, t] + dnext) * (1 - h[:, t] * h[:, t])
-        dnext = da[:, t] @ Whh
+        dat = da[:, t]
+        dat *= dh[:, t] + dnext
+        dnext = dat @ Whh
     hprev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)
     daf = da.reshape(N * T, H)
     dWhh = daf.T @ hprev.reshape(N * T, H)
