@@ -47,3 +47,197 @@ def test_sampling_is_seeded_and_validated():
         char_rnn.sample(p, vocab, -1, np.random.default_rng(0))
     with pytest.raises(ValueError, match="temperature"):
         char_rnn.complete(p, vocab, "ab", 5, np.random.default_rng(0), temperature=0)
+
+
+# ---------------------------------------------------------------- fast path, classic program
+
+TINY = "hello world\nhello there\n" * 20
+
+
+def tiny_setup(H=16, seed=0, dtype=np.float32):
+    vocab = Vocab.from_text(TINY)
+    return vocab, vocab.encode(TINY), char_rnn.init_params(len(vocab), H, seed=seed, dtype=dtype)
+
+
+@pytest.mark.parametrize("N,T,V,H,masked", [(1, 1, 2, 1, False), (2, 5, 4, 3, False),
+                                            (3, 4, 5, 6, True), (2, 3, 600, 4, True)])
+def test_fast_loss_and_grads_equals_the_layer_version(N, T, V, H, masked):
+    rng = np.random.default_rng(0)
+    p = char_rnn.init_params(V, H, seed=1, dtype=np.float64, scale=0.5)
+    p["bh"] += rng.standard_normal(H) * 0.1
+    x, y = rng.integers(0, V, (N, T)), rng.integers(0, V, (N, T))
+    h0 = rng.standard_normal((N, H)) * 0.5
+    mask = None
+    if masked:
+        mask = rng.random((N, T)) > 0.4
+        mask[0, 0] = True
+    loss, grads, h = char_rnn.loss_and_grads(p, x, y, h0, mask)
+    ws = {}
+    for _ in range(2):  # the second call reuses the workspace buffers
+        loss2, grads2, h2 = char_rnn.fast_loss_and_grads(p, x, y, h0, mask, workspace=ws)
+        assert loss2 == pytest.approx(loss, abs=1e-12)
+        assert np.allclose(h2, h, atol=1e-12)
+        for k in char_rnn.PARAM_NAMES:
+            assert rel_error(grads2[k], grads[k]) < 1e-10, k
+
+
+def test_classic_loss_fun_matches_numerical_and_batched_gradients():
+    V, H, T = 5, 4, 6
+    rng = np.random.default_rng(2)
+    p = char_rnn.init_params(V, H, seed=3, dtype=np.float64, scale=0.3)
+    inputs, targets = list(rng.integers(0, V, T)), list(rng.integers(0, V, T))
+    hprev = rng.standard_normal(H) * 0.3
+    loss, *grads, hlast = char_rnn.classic_loss_fun(inputs, targets, hprev, p, clip=None)
+    names = ["Wxh", "Whh", "Why", "bh", "by"]  # Karpathy's return order
+    for k, g in zip(names, grads):
+        num = numerical_gradient(lambda: char_rnn.classic_loss_fun(inputs, targets, hprev, p, clip=None)[0], p[k])
+        assert rel_error(g, num) < 1e-7, k
+    # the batched version computes the same thing, as a mean instead of a sum
+    bl, bg, bh = char_rnn.loss_and_grads(p, np.array([inputs]), np.array([targets]), hprev[None])
+    assert loss == pytest.approx(bl * T)
+    assert np.allclose(hlast, bh[0])
+    for k, g in zip(names, grads):
+        assert np.allclose(g, bg[k] * T)
+
+
+def test_classic_train_lowers_the_smooth_loss_and_needs_a_budget():
+    vocab, ids, p = tiny_setup(dtype=np.float64)
+    calls = []
+    hist = char_rnn.classic_train(p, ids, seq_length=10, steps=300,
+                                  callback=lambda n, loss, h: calls.append(n))
+    assert hist["steps"] == 300 and hist["chars"] == 3000 and calls == [0, 100, 200]
+    assert hist["loss"][-1] < hist["loss"][0] - 0.05
+    with pytest.raises(ValueError, match="budget"):
+        char_rnn.classic_train(p, ids)
+    with pytest.raises(ValueError, match="shorter than the corpus"):
+        char_rnn.classic_train(p, ids[:5], seq_length=10, steps=1)
+
+
+# ---------------------------------------------------------------- evaluate and train
+
+def reference_loss(p, ids, streams):
+    """Sequential reference: stream b predicts targets [b*per, (b+1)*per) from h = 0."""
+    n = len(ids) - 1
+    per = -(-n // streams)
+    total = 0.0
+    for b in range(streams):
+        h = np.zeros(p["Whh"].shape[0])
+        for i in range(b * per, min(n, (b + 1) * per)):
+            h, logits = char_rnn.step(p, ids[i], h)
+            z = logits - logits.max()
+            total -= z[ids[i + 1]] - np.log(np.exp(z).sum())
+    return total / n
+
+
+@pytest.mark.parametrize("batch_size,seq_len", [(1, 3), (1, 100), (4, 5), (7, 2)])
+def test_evaluate_scores_every_character_once(batch_size, seq_len):
+    vocab, ids, p = tiny_setup(H=6, dtype=np.float64)
+    p = char_rnn.init_params(len(vocab), 6, seed=4, dtype=np.float64, scale=0.5)
+    text = ids[:53]  # 52 targets: a remainder for every batch size above
+    got = char_rnn.evaluate(p, text, batch_size=batch_size, seq_len=seq_len)
+    assert got == pytest.approx(reference_loss(p, text, min(batch_size, 52)), rel=1e-10)
+    with pytest.raises(ValueError, match="at least 2 symbols"):
+        char_rnn.evaluate(p, text[:1])
+    with pytest.raises(ValueError, match=rf"must lie in \[0, {len(vocab)}\)"):
+        char_rnn.evaluate(p, np.array([0, len(vocab)]))
+
+
+def test_train_reduces_the_loss_on_a_tiny_corpus():
+    vocab, ids, p = tiny_setup()
+    before = char_rnn.evaluate(p, ids)
+    assert before == pytest.approx(np.log(len(vocab)), abs=0.01)
+    hist = char_rnn.train(p, ids, ids, batch_size=4, seq_len=8, learning_rate=1e-2, steps=150,
+                          eval_every=50, progress=False)
+    assert hist["steps"] == 150 and hist["chars_seen"] == 150 * 32
+    assert len(hist["chars"]) == len(hist["train_loss"]) == len(hist["time"]) == 150
+    assert list(hist["valid_chars"]) == [1600, 3200, 4800]
+    assert hist["valid_loss"][-1] < 0.6 < before
+    assert hist["train_loss"][-1] < hist["train_loss"][0] - 1
+    assert hist["epochs"] > 1 and p["Whh"].dtype == np.float32
+
+
+def test_train_budgets_and_adagrad():
+    vocab, ids, p = tiny_setup()
+    hist = char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="adagrad", chars=101,
+                          progress=False)
+    assert hist["steps"] == 11 and len(hist["valid_loss"]) == 0  # chars round up to whole steps
+    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, epochs=2, clip=None, clip_norm=1.0,
+                          progress=False)
+    assert hist["epochs"] == pytest.approx(2)
+    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, progress=False)  # default: 1 epoch
+    assert hist["epochs"] == pytest.approx(1)
+    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, seconds=0.05, progress=False)
+    assert hist["seconds"] >= 0.05
+
+
+def test_train_is_reproducible_for_a_seed():
+    results = []
+    for seed in (0, 0, 1):
+        vocab, ids, p = tiny_setup()
+        hist = char_rnn.train(p, ids, ids, batch_size=3, seq_len=7, steps=40, seed=seed,
+                              progress=False)
+        results.append((p, hist))
+    (p0, h0), (p1, h1), (p2, h2) = results
+    for k in char_rnn.PARAM_NAMES:
+        assert np.array_equal(p0[k], p1[k])
+    assert np.array_equal(h0["train_loss"], h1["train_loss"])
+    assert h0["valid_loss"][-1] == h1["valid_loss"][-1]
+    assert not np.array_equal(p0["Whh"], p2["Whh"])  # another seed, other epoch offsets
+
+
+def test_train_progress_callable_is_called():
+    vocab, ids, p = tiny_setup()
+    seen = []
+    char_rnn.train(p, ids, ids, batch_size=2, seq_len=5, steps=5, progress=seen.append)
+    assert seen and seen[-1]["steps"] == 5
+
+
+def test_nan_loss_stops_training_with_a_clear_message():
+    vocab, ids, p = tiny_setup()
+    p["Why"][0, 0] = np.nan
+    with pytest.raises(RuntimeError, match=r"diverged at step 1 .*Lower the learning rate"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, progress=False)
+    vocab, ids, p = tiny_setup()
+    p["Whh"][:] = np.inf  # tanh(inf - inf) is NaN from the second step on
+    with pytest.raises(char_rnn.TrainingDiverged, match="step 1"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, progress=False)
+
+
+def test_train_rejects_bad_input():
+    vocab, ids, p = tiny_setup()
+    with pytest.raises(ValueError, match="seq_len 600 is longer than the corpus"):
+        char_rnn.train(p, ids, seq_len=600, steps=1, progress=False)
+    with pytest.raises(ValueError, match="shorter than one training window"):
+        char_rnn.train(p, ids, batch_size=100, seq_len=10, steps=1, progress=False)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="rmsprop", progress=False)
+    with pytest.raises(ValueError, match="seq_len must be an integer >= 1"):
+        char_rnn.train(p, ids, seq_len=0, progress=False)
+    with pytest.raises(ValueError, match="1-D array of integer ids"):
+        char_rnn.train(p, TINY, progress=False)
+    with pytest.raises(ValueError, match="steps must be > 0"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=0, progress=False)
+    with pytest.raises(ValueError, match="learning_rate must be finite and > 0"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, learning_rate=-1, progress=False)
+
+
+def test_completion_rejects_bad_input():
+    vocab, ids, p = tiny_setup()
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="'Z'"):
+        char_rnn.complete(p, vocab, "hello Zed", 5, rng)
+    with pytest.raises(ValueError, match="n must be an integer >= 0"):
+        char_rnn.complete(p, vocab, "hello", -3, rng)
+    with pytest.raises(ValueError, match="temperature"):
+        char_rnn.sample(p, vocab, 5, rng, temperature=-1.0)
+
+
+def test_command_line_trains_and_saves_a_snapshot(tmp_path, capsys):
+    from helpers.snapshot import load_snapshot
+    out = tmp_path / "snap.npz"
+    assert char_rnn.main(["train", "--hidden", "8", "--seq", "8", "--batch", "4", "--steps", "3",
+                          "--seed", "1", "--out", str(out), "--quiet"]) == 0
+    params, vocab, meta = load_snapshot(out)
+    assert len(vocab) == 63 and params["Whh"].shape == (8, 8)
+    assert meta["steps"] == 3 and meta["hidden"] == 8 and meta["seq_len"] == 8
+    assert 3.5 < meta["valid_loss"] < 4.2 and "valid_loss" in capsys.readouterr().out
