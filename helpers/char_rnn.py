@@ -376,8 +376,58 @@ def blas_threads(n):
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        return contextlib.nullcontext()
+        return _openblas_threads(n)
     return threadpool_limits(limits=n, user_api="blas")
+
+
+@contextlib.contextmanager
+def _openblas_threads(n):
+    """Fallback without threadpoolctl: call OpenBLAS's own set_num_threads through ctypes."""
+    funcs = _openblas_functions()
+    if funcs is None:
+        yield
+        return
+    get, set_ = funcs
+    old = get()
+    set_(int(n))
+    try:
+        yield
+    finally:
+        set_(old)
+
+
+_OPENBLAS = []
+
+
+def _openblas_functions():
+    """(get, set) thread-count functions of the OpenBLAS that NumPy loaded, or None."""
+    if not _OPENBLAS:
+        import ctypes
+        found = None
+        try:
+            with open("/proc/self/maps") as f:  # Linux: the shared libraries of this process
+                paths = sorted({line.split()[-1] for line in f
+                                if "openblas" in line.lower() and "/" in line})
+        except OSError:
+            import glob
+            import os
+            base = os.path.dirname(os.path.dirname(np.__file__))
+            paths = glob.glob(os.path.join(base, "numpy.libs", "*openblas*")) + glob.glob(
+                os.path.join(base, "numpy", ".dylibs", "*openblas*"))
+        for path in paths:
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError:
+                continue
+            for prefix in ("scipy_", ""):
+                for suffix in ("64_", "_64", ""):
+                    get = getattr(lib, f"{prefix}openblas_get_num_threads{suffix}", None)
+                    set_ = getattr(lib, f"{prefix}openblas_set_num_threads{suffix}", None)
+                    if get is not None and set_ is not None and found is None:
+                        get.restype, set_.argtypes = ctypes.c_int, [ctypes.c_int]
+                        found = (get, set_)
+        _OPENBLAS.append(found)
+    return _OPENBLAS[0]
 
 
 class TrainingDiverged(RuntimeError):
