@@ -106,7 +106,8 @@ def test_classic_train_lowers_the_smooth_loss_and_needs_a_budget():
     hist = char_rnn.classic_train(p, ids, seq_length=10, steps=300,
                                   callback=lambda n, loss, h: calls.append(n))
     assert hist["steps"] == 300 and hist["chars"] == 3000 and calls == [0, 100, 200]
-    assert hist["loss"][-1] < hist["loss"][0] - 0.05
+    assert hist["smooth_loss"][-1] < hist["smooth_loss"][0] - 0.05
+    assert hist["loss"][-50:].mean() < hist["loss"][:50].mean() - 0.5
     with pytest.raises(ValueError, match="budget"):
         char_rnn.classic_train(p, ids)
     with pytest.raises(ValueError, match="shorter than the corpus"):
@@ -254,3 +255,14 @@ def test_blas_threads_limits_and_restores():
     assert get() == before
     with char_rnn.blas_threads(None):  # None leaves BLAS alone
         assert get() == before
+
+
+def test_cosine_learning_rate_decay():
+    from helpers.optim import Adam
+    vocab, ids, p = tiny_setup()
+    opt = Adam(learning_rate=0.01)
+    char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer=opt, steps=100, lr_decay="cosine",
+                   lr_final=0.1, progress=False)
+    assert 0.001 <= opt.learning_rate < 0.00101
+    with pytest.raises(ValueError, match="lr_decay must be None or 'cosine'"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=1, lr_decay="step", progress=False)
