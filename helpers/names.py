@@ -117,14 +117,19 @@ def fit_bigram(names, vocab=None, k=1.0):
     return C / C.sum(axis=1, keepdims=True)
 
 
+def _check_table(P, vocab):
+    P = np.asarray(P, dtype=np.float64)
+    if P.shape != (len(vocab), len(vocab)):
+        raise ValueError(f"P must have shape {(len(vocab), len(vocab))} for this vocabulary, got {P.shape}")
+    return P
+
+
 def bigram_loss(P, names, vocab=None):
     """Mean -ln P[a, b] over every transition of '\\n' + name + '\\n': nats per character,
     counting len(name) + 1 targets per name (the final '\\n' included)."""
     names = check_names(names)
     vocab = names_vocab() if vocab is None else vocab
-    P = np.asarray(P, dtype=np.float64)
-    if P.shape != (len(vocab), len(vocab)):
-        raise ValueError(f"P must have shape {(len(vocab), len(vocab))} for this vocabulary, got {P.shape}")
+    P = _check_table(P, vocab)
     total, count = 0.0, 0
     for name in names:
         ids = vocab.encode(NEWLINE + name + NEWLINE)
@@ -139,6 +144,9 @@ def sample_bigram(P, rng, vocab=None, max_len=50):
     Returns the name without the final '\\n' (it may be '' if '\\n' comes first).
     """
     vocab = names_vocab() if vocab is None else vocab
+    P = _check_table(P, vocab)
+    if not isinstance(max_len, (int, np.integer)) or max_len < 1:
+        raise ValueError(f"max_len must be an integer >= 1 (letters at most), got {max_len!r}")
     end = vocab[NEWLINE]
     ix, out = end, []
     for _ in range(max_len):

@@ -138,6 +138,10 @@ def test_bad_arguments_are_refused():
             fit_bigram(names, k=k)
     with pytest.raises(ValueError, match=r"P must have shape \(27, 27\)"):
         bigram_loss(np.ones((3, 3)) / 3, names)
+    with pytest.raises(ValueError, match=r"P must have shape \(27, 27\)"):
+        sample_bigram(np.ones((3, 3)) / 3, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="max_len must be an integer >= 1"):
+        sample_bigram(fit_bigram(names), np.random.default_rng(0), max_len=0)
     with pytest.raises(ValueError, match="outside a-z"):
         fit_bigram(["ok", "o'neil"])
     with pytest.raises(ValueError, match="outside a-z"):
