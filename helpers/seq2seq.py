@@ -1,0 +1,467 @@
+"""Sequence to sequence: a character encoder-decoder RNN, plain or with attention.
+
+The encoder reads a word one character at a time; its hidden state after the last character
+starts the decoder, which writes the output word one character at a time. Three symbols
+frame the words:
+
+    START 'S'  the decoder's first input           'king' -> decoder input  S q u e e n
+    END   'E'  the decoder's last target                     decoder target q u e e n E
+    PAD   '?'  fills a batch of words to one length; masked out of the loss and the attention
+
+Training uses teacher forcing (the decoder reads the true previous character); decoding is
+free-running and greedy (it reads its own previous prediction and stops at 'E' or after
+max_len characters).
+
+Parameters, with min-char-rnn's names (V symbols, H hidden units; inputs are one-hot, so
+x @ Wxh.T is the column lookup Wxh.T[ids]):
+
+    enc_Wxh (H, V)  enc_Whh (H, H)  enc_bh (H,)     encoder
+    dec_Wxh (H, V)  dec_Whh (H, H)  dec_bh (H,)     decoder, h0 = encoder's last state
+    Why (V, H)      by (V,)                         scores_t = Why o_t + by
+    Wc (H, 2H)      bc (H,)                         attention only (Luong, dot-product):
+        a_t = softmax_s(h_t . e_s)     c_t = sum_s a_ts e_s     o_t = tanh(Wc [c_t; h_t] + bc)
+    (without attention o_t = h_t, the decoder state itself)
+
+Train offline (seeded) and save plain arrays, e.g.:
+
+    python -m helpers.seq2seq train --attention --steps 3000 --out data/seq2seq_attention.npz
+"""
+import argparse
+import json
+import time
+
+import numpy as np
+
+from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
+                     rnn_backward_projected, rnn_forward_projected,
+                     temporal_softmax_loss_backward, temporal_softmax_loss_forward)
+from .optim import Adam, clip_by_global_norm
+from .snapshot import load_snapshot, save_snapshot
+from .softmax import softmax
+from .text import Vocab, load_text
+
+PAD, START, END = "?", "S", "E"
+SPECIALS = (PAD, START, END)
+PLAIN_KEYS = ("enc_Wxh", "enc_Whh", "enc_bh", "dec_Wxh", "dec_Whh", "dec_bh", "Why", "by")
+ATTENTION_KEYS = PLAIN_KEYS + ("Wc", "bc")
+
+
+# ---------------------------------------------------------------- words as padded id arrays
+
+def make_vocab(words):
+    """Character vocabulary of `words` plus PAD, START, END (PAD gets id 0: '?' sorts first)."""
+    chars = set("".join(words))
+    bad = sorted(chars & set(SPECIALS))
+    if bad:
+        raise ValueError(f"words may not contain the reserved symbols {list(SPECIALS)}, found {bad}")
+    return Vocab(sorted(chars) + list(SPECIALS))
+
+
+def check_words(words, vocab, max_len):
+    """Raise ValueError unless every word is a non-empty string of vocabulary characters
+    (not a reserved symbol) with at most max_len characters."""
+    if isinstance(words, str):
+        raise ValueError(f"pass a list of words, not one string ({words!r} -> [{words!r}])")
+    allowed = "".join(s for s in vocab.itos if s not in SPECIALS)
+    for w in words:
+        if not isinstance(w, str) or not w:
+            raise ValueError(f"every word must be a non-empty string, got {w!r}")
+        outside = sorted({c for c in w if c not in vocab or c in SPECIALS})
+        if outside:
+            raise ValueError(f"word {w!r} has characters outside the vocabulary: {outside}; "
+                             f"allowed characters: {allowed!r}")
+        if len(w) > max_len:
+            raise ValueError(f"word {w!r} has {len(w)} characters, longer than the model's "
+                             f"limit of max_len={max_len}")
+
+
+def encode_source(words, vocab, max_len):
+    """Encoder input: words -> src (N, Ts) ids right-padded with PAD, lengths (N,).
+
+    Ts is the longest word of this batch. Raises ValueError for a character outside the
+    vocabulary or a word longer than max_len.
+    """
+    check_words(words, vocab, max_len)
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    src = np.full((len(words), int(lengths.max(initial=1))), vocab[PAD], dtype=np.int64)
+    for n, w in enumerate(words):
+        src[n, :len(w)] = vocab.encode(w)
+    return src, lengths
+
+
+def encode_target(words, vocab, max_len):
+    """Decoder input and target for teacher forcing.
+
+    words -> dec_in (N, Tt) = 'S' + word, dec_out (N, Tt) = word + 'E', both right-padded
+    with PAD, and mask (N, Tt), True where dec_out is a real target (not PAD). Tt = 1 + the
+    longest word.
+    """
+    check_words(words, vocab, max_len)
+    T = 1 + max(len(w) for w in words)
+    dec_in = np.full((len(words), T), vocab[PAD], dtype=np.int64)
+    dec_out = dec_in.copy()
+    for n, w in enumerate(words):
+        ids = vocab.encode(w)
+        dec_in[n, 0], dec_in[n, 1:len(w) + 1] = vocab[START], ids
+        dec_out[n, :len(w)], dec_out[n, len(w)] = ids, vocab[END]
+    return dec_in, dec_out, dec_out != vocab[PAD]
+
+
+# ---------------------------------------------------------------- attention layer
+
+def attention_forward(hd, he, src_mask):
+    """Dot-product attention of every decoder state over the encoder states.
+
+    hd (N, Td, H) decoder states (the queries), he (N, Ts, H) encoder states (keys and
+    values), src_mask (N, Ts) True at real characters, False at padding.
+    ->  context c (N, Td, H), weights a (N, Td, Ts) (rows sum to 1, 0 at padding), cache
+    """
+    e = hd @ he.transpose(0, 2, 1)                        # (N, Td, Ts) similarity scores
+    e = np.where(src_mask[:, None, :], e, -1e9)           # padding gets weight exp(-1e9) = 0
+    a = softmax(e, axis=-1).astype(hd.dtype, copy=False)
+    return a @ he, a, (hd, he, a)
+
+
+def attention_backward(dc, cache):
+    """dc (N, Td, H)  ->  dhd (N, Td, H), dhe (N, Ts, H)."""
+    hd, he, a = cache
+    da = dc @ he.transpose(0, 2, 1)                       # (N, Td, Ts)
+    de = a * (da - (da * a).sum(axis=-1, keepdims=True))  # softmax backward, row by row
+    dhe = a.transpose(0, 2, 1) @ dc + de.transpose(0, 2, 1) @ hd
+    return de @ he, dhe
+
+
+# ---------------------------------------------------------------- the model as functions
+
+def init_params(V, H, attention=False, seed=0, dtype=np.float64):
+    """Random parameters: small input and output weights, recurrent weights N(0, 1/H)."""
+    rng = np.random.default_rng(seed)
+    s = 1 / np.sqrt(H)
+    p = {"enc_Wxh": 0.1 * rng.standard_normal((H, V)), "enc_Whh": s * rng.standard_normal((H, H)),
+         "enc_bh": np.zeros(H),
+         "dec_Wxh": 0.1 * rng.standard_normal((H, V)), "dec_Whh": s * rng.standard_normal((H, H)),
+         "dec_bh": np.zeros(H),
+         "Why": s * rng.standard_normal((V, H)), "by": np.zeros(V)}
+    if attention:
+        p["Wc"] = rng.standard_normal((H, 2 * H)) / np.sqrt(2 * H)
+        p["bc"] = np.zeros(H)
+    return {k: v.astype(dtype) for k, v in p.items()}
+
+
+def encoder_forward(params, src, lengths):
+    """src (N, Ts) ids, lengths (N,)  ->  he (N, Ts, H) all encoder states,
+    h_last (N, H) the state after each word's last real character, cache.
+
+    States after the last character (reading PAD) are computed but never used: the decoder
+    starts from h_last, and the attention masks them out.
+    """
+    N = src.shape[0]
+    xw, ecache = embedding_forward(src, params["enc_Wxh"].T)   # one-hot @ Wxh.T = column lookup
+    h0 = np.zeros((N, params["enc_Whh"].shape[0]), dtype=xw.dtype)
+    he, rcache = rnn_forward_projected(xw, h0, params["enc_Whh"], params["enc_bh"])
+    return he, he[np.arange(N), lengths - 1], (ecache, rcache, lengths)
+
+
+def encoder_backward(dhe, dh_last, cache):
+    """dhe (N, Ts, H), dh_last (N, H)  ->  grads of enc_Wxh, enc_Whh, enc_bh (a dict)."""
+    ecache, rcache, lengths = cache
+    dhe = dhe.copy()
+    dhe[np.arange(len(lengths)), lengths - 1] += dh_last
+    dxw, _, dWhh, dbh = rnn_backward_projected(dhe, rcache)
+    return {"enc_Wxh": embedding_backward(dxw, ecache).T, "enc_Whh": dWhh, "enc_bh": dbh}
+
+
+def decoder_forward(params, dec_in, h0, he=None, src_mask=None):
+    """Teacher-forced decoder: dec_in (N, Tt) ids, h0 (N, H) from the encoder
+    ->  scores (N, Tt, V), attention weights (N, Tt, Ts) or None, cache.
+
+    With attention (params has Wc), he and src_mask are the encoder states and their mask.
+    """
+    xw, ecache = embedding_forward(dec_in, params["dec_Wxh"].T)
+    hd, rcache = rnn_forward_projected(xw, h0, params["dec_Whh"], params["dec_bh"])
+    a = acache = ccache = None
+    o = hd
+    if "Wc" in params:
+        c, a, acache = attention_forward(hd, he, src_mask)
+        z, ccache = affine_forward(np.concatenate([c, hd], axis=-1), params["Wc"], params["bc"])
+        o = np.tanh(z)
+    scores, ocache = affine_forward(o, params["Why"], params["by"])
+    return scores, a, (ecache, rcache, acache, ccache, o, ocache)
+
+
+def decoder_backward(dscores, cache):
+    """dscores (N, Tt, V)  ->  grads (dict of the decoder's parameters), dh0 (N, H), dhe or None."""
+    ecache, rcache, acache, ccache, o, ocache = cache
+    g = {}
+    do, g["Why"], g["by"] = affine_backward(dscores, ocache)
+    dhe = None
+    if acache is None:
+        dhd = do
+    else:
+        dz = do * (1 - o * o)                             # through o = tanh(z)
+        dcat, g["Wc"], g["bc"] = affine_backward(dz, ccache)
+        H = dcat.shape[-1] // 2
+        dhd, dhe = attention_backward(dcat[..., :H], acache)
+        dhd += dcat[..., H:]
+    dxw, dh0, g["dec_Whh"], g["dec_bh"] = rnn_backward_projected(dhd, rcache)
+    g["dec_Wxh"] = embedding_backward(dxw, ecache).T
+    return g, dh0, dhe
+
+
+def loss_and_grads(params, src, lengths, dec_in, dec_out, mask, backward=True):
+    """The whole model: encoder -> decoder (-> attention) -> mean cross-entropy per target
+    character (nats), and its gradient for every parameter (backward=False skips it).
+
+    src (N, Ts), lengths (N,), dec_in, dec_out, mask (N, Tt)  ->  loss, grads (dict) or None
+    """
+    he, h_last, ecache = encoder_forward(params, src, lengths)
+    src_mask = np.arange(src.shape[1]) < lengths[:, None]
+    scores, _, dcache = decoder_forward(params, dec_in, h_last, he, src_mask)
+    loss, lcache = temporal_softmax_loss_forward(scores, dec_out, mask)
+    if not backward:
+        return loss, None
+    grads, dh0, dhe = decoder_backward(temporal_softmax_loss_backward(lcache), dcache)
+    grads.update(encoder_backward(np.zeros_like(he) if dhe is None else dhe, dh0, ecache))
+    return loss, grads
+
+
+def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
+    """Free-running greedy decoding: each step reads the previous prediction.
+
+    src (N, Ts), lengths (N,), at most `steps` steps  ->  out (N, steps) predicted ids
+    (rows stop being meaningful after their first end_id), probs (N, steps, V),
+    attention weights (N, steps, Ts) or None.
+    feed (N, steps) ids, optional: read these instead of the predictions (teacher forcing,
+    or any fixed placeholder input), to compare with free running.
+    """
+    he, h, _ = encoder_forward(params, src, lengths)
+    src_mask = np.arange(src.shape[1]) < lengths[:, None]
+    N = src.shape[0]
+    prev = np.full(N, start_id, dtype=np.int64)
+    out = np.empty((N, steps), dtype=np.int64)
+    probs, attn = [], []
+    for t in range(steps):
+        scores, a, cache = decoder_forward(params, prev[:, None], h, he, src_mask)
+        h = cache[1][2][:, -1]                            # the decoder state after this step
+        p = softmax(scores[:, 0], axis=-1)
+        out[:, t] = p.argmax(axis=-1)
+        probs.append(p)
+        attn.append(None if a is None else a[:, 0])
+        prev = out[:, t] if feed is None else feed[:, t]
+        if feed is None and (out[:, :t + 1] == end_id).any(axis=1).all():
+            break                                         # every word has ended
+    steps_done = len(probs)
+    attn = None if attn[0] is None else np.stack(attn, axis=1)
+    return out[:, :steps_done], np.stack(probs, axis=1), attn
+
+
+# ---------------------------------------------------------------- the model as an object
+
+class Seq2Seq:
+    """Parameters + vocabulary + length limit, with loss, gradients, greedy translation and
+    .npz save/load.
+
+    Seq2Seq(vocab, hidden=128, max_len=5, attention=False, seed=0, dtype=np.float64)
+    """
+
+    def __init__(self, vocab, hidden=128, max_len=10, attention=False, seed=0, dtype=np.float64,
+                 params=None):
+        if not all(s in vocab for s in SPECIALS):
+            raise ValueError(f"the vocabulary must contain {list(SPECIALS)}; build it with make_vocab")
+        if int(max_len) < 1 or int(hidden) < 1:
+            raise ValueError(f"max_len and hidden must be >= 1, got {max_len}, {hidden}")
+        self.vocab, self.max_len, self.hidden = vocab, int(max_len), int(hidden)
+        self.params = params if params is not None else init_params(
+            len(vocab), self.hidden, attention, seed, dtype)
+        self.attention = "Wc" in self.params
+
+    def batch(self, src_words, tgt_words):
+        """-> src, lengths, dec_in, dec_out, mask (arrays for loss_and_grads)."""
+        if len(src_words) != len(tgt_words):
+            raise ValueError(f"{len(src_words)} source words but {len(tgt_words)} targets")
+        src, lengths = encode_source(src_words, self.vocab, self.max_len)
+        return (src, lengths) + encode_target(tgt_words, self.vocab, self.max_len)
+
+    def loss(self, src_words, tgt_words):
+        """Teacher-forced loss in nats per target character (including the final 'E')."""
+        return loss_and_grads(self.params, *self.batch(src_words, tgt_words), backward=False)[0]
+
+    def loss_and_grads(self, src_words, tgt_words):
+        return loss_and_grads(self.params, *self.batch(src_words, tgt_words))
+
+    def translate(self, words, return_details=False):
+        """Free-running greedy decoding of a list of words -> list of output words.
+
+        Stops at 'E' or after max_len characters. With return_details also returns a list
+        of dicts with the per-step probabilities 'probs' (steps, V) and, with attention,
+        the weights 'attention' (steps, len(word)).
+        """
+        src, lengths = encode_source(words, self.vocab, self.max_len)
+        out, probs, attn = greedy_decode(self.params, src, lengths, self.max_len + 1,
+                                         self.vocab[START], self.vocab[END])
+        results, details = [], []
+        for n in range(len(words)):
+            ids = list(out[n])
+            k = ids.index(self.vocab[END]) + 1 if self.vocab[END] in ids else len(ids)
+            results.append(self.vocab.decode(ids[:k]).replace(END, "")[:self.max_len])
+            d = {"probs": probs[n, :k]}
+            if attn is not None:
+                d["attention"] = attn[n, :k, :lengths[n]]
+            details.append(d)
+        return (results, details) if return_details else results
+
+    def teacher_forced(self, src_words, tgt_words):
+        """What the decoder predicts at each step when it reads the TRUE previous characters
+        -> list of strings, one predicted character per target position (word + 'E')."""
+        src, lengths, dec_in, dec_out, mask = self.batch(src_words, tgt_words)
+        out, _, _ = greedy_decode(self.params, src, lengths, dec_in.shape[1], self.vocab[START],
+                                  self.vocab[END], feed=np.roll(dec_in, -1, axis=1))
+        return [self.vocab.decode(out[n, :len(w) + 1]) for n, w in enumerate(tgt_words)]
+
+    def accuracy(self, src_words, tgt_words):
+        """Exact-match accuracy of free-running greedy decoding."""
+        return float(np.mean([p == t for p, t in zip(self.translate(src_words), tgt_words)]))
+
+    def save(self, path, meta=None):
+        meta = dict(meta or {}, max_len=self.max_len, hidden=self.hidden, attention=self.attention)
+        save_snapshot(path, {k: v for k, v in self.params.items()}, self.vocab, meta)
+
+    @classmethod
+    def load(cls, path, dtype=np.float64):
+        """Load a model saved by .save (plain arrays, allow_pickle=False, shapes checked)."""
+        with np.load(path, allow_pickle=False) as f:
+            has_attention = "Wc" in f.files
+        keys = ATTENTION_KEYS if has_attention else PLAIN_KEYS
+        params, vocab, meta = load_snapshot(path, keys=keys)
+        V, H = len(vocab), int(meta.get("hidden", 0))
+        expected = {k: v.shape for k, v in init_params(V, H, has_attention, 0).items()}
+        for k, shape in expected.items():
+            if params[k].shape != shape:
+                raise ValueError(f"{path}: {k} has shape {params[k].shape}, expected {shape} "
+                                 f"(V={V} symbols, H={H} hidden units)")
+        params = {k: params[k].astype(dtype) for k in keys}
+        model = cls(vocab, H, meta["max_len"], params=params)
+        model.meta = meta
+        return model
+
+
+# ---------------------------------------------------------------- training
+
+def train(model, pairs, steps, batch_size=None, learning_rate=1e-2, final_learning_rate=None,
+          seed=0, clip=5.0, log_every=0, on_log=None, optimizer=None):
+    """Adam on random mini-batches of (source, target) pairs, teacher forcing, gradients
+    clipped by global norm. With final_learning_rate the rate falls linearly to it.
+
+    batch_size None uses all pairs every step. Returns the list of per-step losses (nats
+    per target character). Stops with ValueError if the loss becomes NaN. Pass the same
+    `optimizer` again to continue a run.
+    """
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0, got {steps}")
+    # encode every pair once (this also validates every word); batches are rows of these
+    src, lengths, dec_in, dec_out, mask = model.batch([s for s, _ in pairs], [t for _, t in pairs])
+    rng = np.random.default_rng(seed)
+    opt = optimizer or Adam(learning_rate)
+    losses = []
+    for step in range(steps):
+        if final_learning_rate is not None:
+            opt.learning_rate = learning_rate + (final_learning_rate - learning_rate) * step / steps
+        if batch_size is None or batch_size >= len(pairs):
+            idx = np.arange(len(pairs))
+        else:
+            idx = rng.choice(len(pairs), size=batch_size, replace=False)
+        Ts, Tt = lengths[idx].max(), mask[idx].sum(axis=1).max()   # trim the batch's padding
+        loss, grads = loss_and_grads(model.params, src[idx, :Ts], lengths[idx], dec_in[idx, :Tt],
+                                     dec_out[idx, :Tt], mask[idx, :Tt])
+        if not np.isfinite(loss):
+            raise ValueError(f"training diverged: loss is {loss} at step {step}; "
+                             f"try a smaller learning rate")
+        clip_by_global_norm(grads, clip)
+        opt.step(model.params, grads)
+        losses.append(float(loss))
+        if log_every and on_log and (step + 1) % log_every == 0:
+            on_log(step + 1, float(np.mean(losses[-log_every:])))
+    model.optimizer = opt
+    return losses
+
+
+# ---------------------------------------------------------------- the reversal task
+
+def reversal_split(min_len=3, max_len=10, test_fraction=0.2, seed=0):
+    """Words of data/names.txt with min_len..max_len characters, split at random (seeded)
+    into train and test words, the same fraction of every length held out.
+
+    -> train_words, test_words (lists, disjoint). Each pair is (w, w[::-1]).
+    """
+    words = [w for w in load_text("names.txt").split() if min_len <= len(w) <= max_len]
+    rng = np.random.default_rng(seed)
+    train_w, test_w = [], []
+    for L in range(min_len, max_len + 1):
+        group = [w for w in words if len(w) == L]
+        order = rng.permutation(len(group))
+        k = int(round(test_fraction * len(group)))
+        test_w += [group[i] for i in order[:k]]
+        train_w += [group[i] for i in order[k:]]
+    return train_w, test_w
+
+
+def accuracy_by_length(model, words, targets):
+    """-> (lengths, accuracy per length, count per length) of free-running exact match."""
+    pred = model.translate(words)
+    Ls = np.array([len(w) for w in words])
+    ok = np.array([p == t for p, t in zip(pred, targets)])
+    lengths = np.unique(Ls)
+    return lengths, np.array([ok[Ls == L].mean() for L in lengths]), np.array(
+        [(Ls == L).sum() for L in lengths])
+
+
+def train_reversal(attention=False, hidden=128, steps=3000, batch_size=64, lr=3e-3,
+                   final_lr=3e-4, seed=0, log_every=0):
+    """Train a model (float32) to reverse the words of reversal_split(seed=seed).
+
+    -> the Seq2Seq model, with model.meta holding the settings, the command that repeats the
+    run, the per-step losses and the held-out exact-match accuracy.
+    """
+    train_w, test_w = reversal_split(seed=seed)
+    model = Seq2Seq(make_vocab(train_w + test_w), hidden, max_len=10, attention=attention,
+                    seed=seed, dtype=np.float32)
+    t0 = time.time()
+    losses = train(model, [(w, w[::-1]) for w in train_w], steps, batch_size, lr, final_lr,
+                   seed=seed, log_every=log_every,
+                   on_log=lambda s, l: print(f"step {s:5d}  loss {l:.4f} nats/char", flush=True))
+    seconds = time.time() - t0
+    command = ("python -m helpers.seq2seq train" + (" --attention" if attention else "") +
+               f" --hidden {hidden} --steps {steps} --batch-size {batch_size}"
+               f" --lr {lr:g} --final-lr {final_lr:g} --seed {seed}")
+    model.meta = {"task": "reverse the words of data/names.txt with 3..10 letters",
+                  "command": command, "steps": steps, "losses": [round(x, 5) for x in losses],
+                  "test_accuracy": model.accuracy(test_w, [w[::-1] for w in test_w]),
+                  "train_seconds": round(seconds)}
+    return model
+
+
+def main(argv=None):
+    """python -m helpers.seq2seq train [--attention] ... --out FILE.npz: the reversal task."""
+    parser = argparse.ArgumentParser(prog="python -m helpers.seq2seq",
+                                     description="Train a word-reversal seq2seq model on data/names.txt")
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train on reversing names of 3..10 letters, save an .npz")
+    t.add_argument("--attention", action="store_true", help="add dot-product attention")
+    t.add_argument("--hidden", type=int, default=128)
+    t.add_argument("--steps", type=int, default=3000)
+    t.add_argument("--batch-size", type=int, default=64)
+    t.add_argument("--lr", type=float, default=3e-3, help="Adam's learning rate at the start")
+    t.add_argument("--final-lr", type=float, default=3e-4, help="... falling linearly to this")
+    t.add_argument("--seed", type=int, default=0, help="seeds the split, the weights, the batches")
+    t.add_argument("--out", required=True, help="where to write the .npz")
+    args = parser.parse_args(argv)
+
+    model = train_reversal(args.attention, args.hidden, args.steps, args.batch_size, args.lr,
+                           args.final_lr, args.seed, log_every=250)
+    model.save(args.out, model.meta)
+    print(f"held-out exact match {model.meta['test_accuracy']:.4f}, "
+          f"{model.meta['train_seconds']} s; saved {args.out}")
+
+
+if __name__ == "__main__":
+    main()
