@@ -106,8 +106,8 @@ class TemperatureExplorer:
         if not T_MIN <= t <= T_MAX:
             raise ValueError(f"temperature must be between {T_MIN} and {T_MAX} for the slider, "
                              f"got {temperature!r}")
-        z = np.asarray(logits, dtype=np.float64).ravel()
-        parse_logits(",".join(repr(float(v)) for v in z))  # same checks as typed input
+        text = ", ".join(f"{v:.15g}" for v in np.asarray(logits, dtype=np.float64).ravel())
+        parse_logits(text)  # the same checks as for typed logits
         self.seed, self.n_samples = seed, n_samples
         self.result, self.error = None, None
 
@@ -117,17 +117,17 @@ class TemperatureExplorer:
             layout=widgets.Layout(width="420px"))
         # Applied on Enter or when the box loses focus, not on every keystroke.
         self.logits_box = widgets.Text(
-            value=", ".join(f"{v:.15g}" for v in z), description="logits z",
+            value=text, description="logits z",
             continuous_update=False, layout=widgets.Layout(width="320px"))
         self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="600px"))
         self.slider.add_class("temperature-slider")
         self.logits_box.add_class("temperature-logits")
         self.readout.add_class("temperature-readout")
         self.widget = widgets.VBox([widgets.HBox([self.slider, self.logits_box]),
                                     self.readout, self.image])
 
-        self._fig = Figure(figsize=(6.0, 2.4), dpi=80)  # not pyplot: never shown twice
+        self._fig = Figure(figsize=(6.0, 2.4), dpi=120)  # not pyplot: never shown twice
         self._ax = self._fig.add_subplot()
         self._bars, self._labels, self._k = None, [], 0
 
@@ -158,16 +158,15 @@ class TemperatureExplorer:
             ax.clear()
             self._k = p.size
             self._bars = ax.bar(np.arange(p.size), p, color="tab:blue")
-            ax.axhline(1 / p.size, color="gray", linestyle="--", linewidth=1, label="uniform 1/K")
-            ax.set_ylim(0, 1.25)
+            ax.axhline(1 / p.size, color="gray", linestyle="--", linewidth=1)  # uniform 1/K
+            ax.set_ylim(0, 1.12)
             ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
             ax.set_xticks(np.arange(p.size) if p.size <= 20 else np.arange(0, p.size, 5))
-            ax.set_xlabel("index i")
-            ax.set_ylabel("p_i")
-            ax.legend(loc="upper left", fontsize=8)
+            ax.set_xlabel("index $i$")
+            ax.set_ylabel("$p_i$")
             self._labels = ([ax.text(i, 0, "", ha="center", va="bottom", fontsize=8)
                              for i in range(p.size)] if p.size <= SHOW_PROBS_UP_TO else [])
-            ax.set_title("softmax(z / T)", fontsize=10)
+            ax.set_title(" ", fontsize=10)  # room for the title set below
             self._fig.tight_layout()
         for bar, label, v in zip(self._bars, self._labels or [None] * p.size, p):
             bar.set_height(v)  # only the heights change as T moves: a cheap redraw
@@ -175,7 +174,7 @@ class TemperatureExplorer:
                 label.set_y(v + 0.01)
                 label.set_text(f"{v:.2f}")
         ax.set_title(f"softmax(z / T) at T = {format_temperature(r['temperature'])}, "
-                     f"H = {r['entropy']:.3f} nats", fontsize=10)
+                     f"H = {r['entropy']:.3f} nats (dashed: uniform 1/K)", fontsize=10)
         buf = io.BytesIO()
         self._fig.savefig(buf, format="png")
         self.image.value = buf.getvalue()
