@@ -27,7 +27,6 @@ Train offline (seeded) and save plain arrays, e.g.:
     python -m helpers.seq2seq train --attention --steps 3000 --out data/seq2seq_attention.npz
 """
 import argparse
-import json
 import time
 
 import numpy as np
