@@ -20,7 +20,9 @@ def check_temperature(temperature):
     return t
 
 
-def _scaled_logits(logits, temperature):
+def _shifted_scaled_logits(logits, temperature, axis):
+    """(z - max z) / T: every entry <= 0, so exp never overflows. Shifting before dividing
+    also keeps a tiny T finite: (z - max z) / 1e-320 is -inf or 0, never inf - inf."""
     z = np.asarray(logits)
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
@@ -28,13 +30,14 @@ def _scaled_logits(logits, temperature):
         raise ValueError("logits contain NaN; softmax needs real numbers (inf is not allowed either)")
     if np.isinf(z).any():
         raise ValueError("logits contain inf; softmax needs finite numbers")
-    return z / check_temperature(temperature)
+    t = check_temperature(temperature)
+    with np.errstate(divide="ignore", over="ignore"):
+        return (z - z.max(axis=axis, keepdims=True)) / t
 
 
 def log_softmax(logits, temperature=1.0, axis=-1):
     """log softmax(logits / temperature) along `axis`; same shape as `logits`."""
-    z = _scaled_logits(logits, temperature)
-    z = z - z.max(axis=axis, keepdims=True)  # changes nothing mathematically, prevents overflow
+    z = _shifted_scaled_logits(logits, temperature, axis)
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
 
@@ -44,8 +47,7 @@ def softmax(logits, temperature=1.0, axis=-1):
     >>> softmax([1000.0, 0.0, -1000.0], temperature=1e-4)   # finite, sums to 1
     array([1., 0., 0.])
     """
-    z = _scaled_logits(logits, temperature)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    e = np.exp(_shifted_scaled_logits(logits, temperature, axis))
     return e / e.sum(axis=axis, keepdims=True)
 
 

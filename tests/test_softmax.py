@@ -19,6 +19,10 @@ def test_extreme_logits_and_temperatures_are_finite():
     np.testing.assert_allclose(p, [1, 0, 0])
     np.testing.assert_allclose(softmax([1.0, 2.0, 3.0], temperature=1e12), np.full(3, 1 / 3))
     assert np.isfinite(log_softmax([1e300, -1e300])).all()
+    # the smallest positive temperatures are allowed and give the argmax, not NaN
+    for t in (1e-300, 5e-324):
+        np.testing.assert_array_equal(softmax([1.0, 2.0, 3.0], temperature=t), [0, 0, 1])
+    assert log_softmax([1.0, 3.0], temperature=1e-320)[1] == 0.0
 
 
 def test_log_softmax_and_axis():
