@@ -160,7 +160,7 @@ def test_shipped_models_load_and_reach_their_accuracy():
         m = s2s.Seq2Seq.load(data_path(f"seq2seq_{name}.npz"), dtype=np.float32)
         assert m.attention == (name == "attention") and m.max_len == 10
         accs[name] = m.accuracy(te, [w[::-1] for w in te])
-        assert accs[name] == pytest.approx(m.meta["test_accuracy"])
+        assert accs[name] == pytest.approx(m.meta["test_accuracy"], abs=0.005)
     assert accs["attention"] >= 0.95 and accs["attention"] > accs["plain"]
 
 
