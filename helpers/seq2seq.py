@@ -241,7 +241,8 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     probs, attn = [], []
     for t in range(steps):
         scores, a, cache = decoder_forward(params, prev[:, None], h, he, src_mask)
-        h = cache[1][2][:, -1]                            # the decoder state after this step
+        _, _, states = cache[1]                           # rnn_forward_projected's (h0, Whh, h)
+        h = states[:, -1]                                 # the decoder state after this step
         p = softmax(scores[:, 0], axis=-1)
         out[:, t] = p.argmax(axis=-1)
         probs.append(p)
