@@ -215,10 +215,9 @@ class _Workspace:
         self.hs = np.empty((T + 1, N, H), dtype)    # hs[0] = h0, hs[t+1] = h_t
         self.g = np.empty((T, N, H), dtype)         # gathered E rows, then d(pre-activation)
         self.S = np.empty((T * N, V), dtype)        # scores, then log-softmax, then dscores
-        self.tmp = np.empty((N, H), dtype)
+        self.dtanh = np.empty((T, N, H), dtype)     # 1 - h_t^2 for every step
         self.dnext = np.empty((N, H), dtype)
         self.rows = np.arange(T * N)
-        self.onehot = np.zeros((T * N, V), dtype) if V <= 512 else None
         self.grads = {"Wxh": np.empty((H, V), dtype), "Whh": np.empty((H, H), dtype),
                       "bh": np.empty(H, dtype), "Why": np.empty((V, H), dtype),
                       "by": np.empty(V, dtype)}
@@ -261,7 +260,7 @@ def fast_loss_and_grads(params, x, y, h0=None, mask=None, workspace=None):
 
     x, y (N, T) int ids, h0 (N, H) or None, mask (N, T) bool or None.
     Time-major preallocated buffers, in-place operations, the embedding gather with bh folded
-    in, and dWxh as one matrix product with a one-hot matrix (small V) or np.add.at (large V).
+    in, and dWxh by adding up the rows of each input id (sorted, np.add.reduceat).
     workspace: a dict reused between calls to keep the buffers (the returned grads live in it
     and are overwritten by the next call).
     -> loss (float, nats per counted character), grads (dict), h_last (N, H) (a copy)
@@ -298,28 +297,27 @@ def fast_loss_and_grads(params, x, y, h0=None, mask=None, workspace=None):
     da = ws.g                                          # the gathered inputs are not needed now
     np.matmul(dS, params["Why"], out=da.reshape(N * T, H))   # dh from the outputs
     # backward through time: da_t = (dh_t + dnext) * (1 - h_t^2), dnext = da_t @ Whh
-    Whh, tmp, dnext = params["Whh"], ws.tmp, ws.dnext
+    Whh, dnext, dtanh = params["Whh"], ws.dnext, ws.dtanh
+    np.multiply(hs[1:], hs[1:], out=dtanh)            # tanh' for all steps in one call
+    np.subtract(1, dtanh, out=dtanh)
     for t in reversed(range(T)):
         d = da[t]
         if t < T - 1:
             d += dnext
-        np.multiply(hs[t + 1], hs[t + 1], out=tmp)
-        np.subtract(1, tmp, out=tmp)
-        d *= tmp
+        d *= dtanh[t]
         if t > 0:
             np.matmul(d, Whh, out=dnext)
     daf = da.reshape(N * T, H)
     np.matmul(daf.T, hs[:-1].reshape(N * T, H), out=gr["Whh"])
     daf.sum(axis=0, out=gr["bh"])
-    if ws.onehot is not None:
-        oh = ws.onehot
-        oh.fill(0)
-        oh[ws.rows, xt.reshape(-1)] = 1
-        np.matmul(daf.T, oh, out=gr["Wxh"])
-    else:
-        dE = np.zeros((V, H), dtype=daf.dtype)
-        np.add.at(dE, xt.reshape(-1), daf)
-        gr["Wxh"][...] = dE.T
+    # dWxh[:, i] = sum of da over the positions whose input is i: sort by id, add up the runs
+    ids = xt.reshape(-1)
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    dE = np.zeros((V, H), dtype=daf.dtype)
+    dE[sorted_ids[starts]] = np.add.reduceat(daf[order], starts, axis=0)
+    np.copyto(gr["Wxh"], dE.T)
     return loss, gr, hs[T].copy()
 
 
