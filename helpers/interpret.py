@@ -1,0 +1,152 @@
+"""Looking inside a trained char-RNN: record its hidden units over a text, switch units off,
+measure what follows a colon, and colour text by one unit's activation.
+
+Parameters as in helpers.char_rnn: Wxh (H, V), Whh (H, H), bh (H,), Why (V, H), by (V,).
+hs[t] is the hidden state after reading character t, so the model's guess for character
+t + 1 is softmax(Why @ hs[t] + by).
+"""
+import html
+
+import numpy as np
+
+from .layers import rnn_forward_projected
+from .softmax import softmax
+
+COLON_KINDS = ("speaker", "line_end", "midline", "other")
+
+
+def hidden_states(params, ids, h0=None, chunks=1, warmup=200):
+    """Hidden state after every character: ids (T,) -> hs (T, H), hs[t] = h after ids[t].
+
+    chunks=1 runs the text in one pass from h0 (zeros if None), exactly as char_rnn.step.
+    chunks=K > 1 cuts the text into K pieces run side by side as one batch (much faster in
+    NumPy). Each piece after the first starts from zeros `warmup` characters early, so its
+    state has forgotten the cold start by the time it is recorded: close to, not exactly,
+    the single pass.
+    """
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or ids.size == 0:
+        raise ValueError(f"ids must be a non-empty 1-D array of character ids, got shape {ids.shape}")
+    if not isinstance(chunks, (int, np.integer)) or chunks < 1:
+        raise ValueError(f"chunks must be an integer >= 1, got {chunks!r}")
+    if not isinstance(warmup, (int, np.integer)) or warmup < 0:
+        raise ValueError(f"warmup must be an integer >= 0, got {warmup!r}")
+    Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
+    H = Whh.shape[0]
+    h0 = np.zeros(H, dtype=Whh.dtype) if h0 is None else np.asarray(h0, dtype=Whh.dtype)
+    T, W = len(ids), warmup
+    if chunks == 1 or T <= W + chunks:
+        return rnn_forward_projected(Wxh.T[ids][None], h0[None], Whh, bh)[0][0]
+    # Chunk 0 records ids[0 : W+L] from h0; chunk k >= 1 reads ids[kL : kL+W+L] from zeros and
+    # records only its last L states, so the K chunks cover the text once, side by side.
+    L = -(-(T - W) // chunks)
+    pos = L * np.arange(chunks)[:, None] + np.arange(W + L)[None, :]     # (K, W + L)
+    xw = Wxh.T[ids[np.minimum(pos, T - 1)]]     # positions past the end only feed unused states
+    hinit = np.zeros((chunks, H), dtype=Whh.dtype)
+    hinit[0] = h0
+    h, _ = rnn_forward_projected(xw, hinit, Whh, bh)
+    return np.concatenate([h[0], h[1:, W:].reshape(-1, H)])[:T]
+
+
+def ablate(params, units):
+    """A copy of params in which the hidden units `units` are switched off.
+
+    Zeroing rows Wxh[j], Whh[j] and bh[j] makes unit j's pre-activation 0 at every step, so
+    h[j] = tanh(0) = 0 always: the unit no longer feeds the other units nor the output.
+    The copy works with everything that takes params (char_rnn.step, sample, hidden_states).
+    """
+    H = params["Whh"].shape[0]
+    units = np.unique(np.asarray(units, dtype=np.int64).ravel())
+    if units.size and (units.min() < 0 or units.max() >= H):
+        raise ValueError(f"units must be hidden-unit indices in [0, {H}), got {units.min()}..{units.max()}")
+    q = {k: np.array(v, copy=True) for k, v in params.items()}
+    for k in ("Wxh", "Whh", "bh"):
+        q[k][units] = 0
+    return q
+
+
+def classify_colons(text):
+    """Positions of the colons of a play in the speaker format, by kind.
+
+    -> dict kind -> int array of positions, kinds (COLON_KINDS):
+      speaker   'NAME:' ending a line that starts a speech (the text's first line, or the
+                line after a blank line): the model should answer a newline
+      line_end  any other colon that ends a line (verse ending in ':')
+      midline   a colon followed by a space, inside a sentence: the model should answer ' '
+      other     anything else (a colon followed by a quote, a dash, or ending the text)
+    """
+    out = {k: [] for k in COLON_KINDS}
+    i = text.find(":")
+    while i >= 0:
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if nxt == "\n":
+            start = text.rfind("\n", 0, i) + 1      # start of the colon's line
+            kind = "speaker" if start == 0 or text[start - 2:start] == "\n\n" else "line_end"
+        elif nxt == " ":
+            kind = "midline"
+        else:
+            kind = "other"
+        out[kind].append(i)
+        i = text.find(":", i + 1)
+    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+
+
+def next_char_probs(params, hs):
+    """hs (..., H) -> the model's next-character distribution softmax(Why h + by), (..., V)."""
+    logits = hs.astype(np.float64) @ params["Why"].T.astype(np.float64) + params["by"]
+    return softmax(logits)
+
+
+def colon_stats(params, vocab, text, hs, colons=None):
+    """How the model continues each kind of colon of `text`, given its hidden states hs.
+
+    hs (len(text), H) from hidden_states over vocab.encode(text); colons from
+    classify_colons(text) (computed if None).
+    -> dict with n_<kind> (count), p_newline_<kind> and p_space_<kind>: the average
+       probability the model gives to '\\n' and to ' ' right after that kind of colon.
+    """
+    if len(hs) != len(text):
+        raise ValueError(f"hs has {len(hs)} states but the text has {len(text)} characters; "
+                         f"record them with hidden_states(params, vocab.encode(text))")
+    colons = classify_colons(text) if colons is None else colons
+    nl, sp = vocab["\n"], vocab[" "]
+    stats = {}
+    for kind, pos in colons.items():
+        stats[f"n_{kind}"] = len(pos)
+        if len(pos):
+            p = next_char_probs(params, hs[pos])
+            stats[f"p_newline_{kind}"] = float(p[:, nl].mean())
+            stats[f"p_space_{kind}"] = float(p[:, sp].mean())
+    return stats
+
+
+def activation_html(text, acts, vmax=None, title=None):
+    """The classic char-RNN picture: `text` with each character's background coloured by a
+    unit's activation acts (len(text),) in [-vmax, vmax]: red > 0, blue < 0, white at 0
+    (vmax: the activation of the strongest colour; default the largest |acts|).
+
+    Characters are HTML-escaped; newlines are shown as '\u21b5' and kept as line breaks.
+    Colours come in 20 shades each side and hover titles show one decimal, so the string is
+    stable against floating-point noise in acts.
+    """
+    acts = np.asarray(acts, dtype=np.float64)
+    if acts.shape != (len(text),):
+        raise ValueError(f"acts must hold one value per character: shape ({len(text)},), "
+                         f"got {acts.shape}")
+    if not np.isfinite(acts).all():
+        raise ValueError("acts must be finite")
+    vmax = float(np.abs(acts).max()) if vmax is None else float(vmax)
+    vmax = vmax if vmax > 0 else 1.0
+    # 20 shades each side (not 256), so tiny floating-point differences rarely change a colour;
+    # the strongest shade stays light enough to read black text on it
+    steps = np.round(np.clip(acts / vmax, -1, 1) * 20).astype(int)
+    parts = []
+    for ch, k, a in zip(text, steps.tolist(), acts):
+        shade = 255 - 8 * abs(k)
+        rgb = (255, shade, shade) if k > 0 else (shade, shade, 255)
+        shown = "\u21b5" if ch == "\n" else html.escape(ch, quote=True)
+        parts.append(f'<span style="background:rgb{rgb}" title="{a:+.1f}">{shown}</span>'
+                     + ("\n" if ch == "\n" else ""))
+    head = f"<div><b>{html.escape(title)}</b></div>" if title else ""
+    return (f'{head}<pre style="font-family:monospace;line-height:1.4;white-space:pre-wrap">'
+            + "".join(parts) + "</pre>")
