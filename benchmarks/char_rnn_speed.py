@@ -2,6 +2,7 @@
 
     python benchmarks/char_rnn_speed.py                      # defaults: --hidden 256 --batch 32 --seq 32 --seconds 60
     python benchmarks/char_rnn_speed.py --seconds 10 --json  # last line: one JSON object
+    python benchmarks/char_rnn_speed.py --chars 3e6          # quality run on a fixed budget
 
 In one run on this machine it measures
   1. the classic min-char-rnn loop (batch 1, one-hot inputs, dicts over time, hidden 100,
@@ -93,6 +94,9 @@ class TorchRNN:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=60.0, help="training time of the quality run")
+    ap.add_argument("--chars", type=float, default=None,
+                    help="train the quality run on this many characters instead of --seconds "
+                         "(reproducible: the same val_loss on any load)")
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seq", type=int, default=32)
@@ -130,16 +134,19 @@ def main(argv=None):
 
     # 3: the quality run at the requested size
     params = char_rnn.init_params(V, a.hidden, seed=a.seed)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
     hist = char_rnn.train(params, ids, batch_size=a.batch, seq_len=a.seq, optimizer=a.optimizer,
-                          learning_rate=a.lr, seconds=a.seconds, seed=a.seed, progress=True,
-                          threads=a.threads)
+                          learning_rate=a.lr, seconds=None if a.chars else a.seconds,
+                          chars=a.chars, seed=a.seed, progress=True, threads=a.threads)
+    cpu_share = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
     t0 = time.perf_counter()
     val_loss = char_rnn.evaluate(params, vids)
     eval_s = time.perf_counter() - t0
     settings = hist["settings"]
     print(f"trained hidden {a.hidden}, batch {a.batch}, seq {a.seq}, {settings['optimizer']} "
           f"lr {settings['learning_rate']:g} for {hist['seconds']:.1f} s: {hist['chars_per_s']:,.0f} "
-          f"chars/s, {hist['chars_seen']:,} chars ({hist['epochs']:.2f} epochs)")
+          f"chars/s, {hist['chars_seen']:,} chars ({hist['epochs']:.2f} epochs); this process got "
+          f"{cpu_share:.0%} of a core (100% on a quiet machine)")
     print(f"val_loss: {val_loss:.4f} nats/char over all {len(vids) - 1:,} predictions of "
           f"valid.txt (train loss {hist['train_loss'][-1]:.4f}, uniform ln V = {np.log(V):.4f}; "
           f"evaluated in {eval_s:.1f} s)")
@@ -151,7 +158,8 @@ def main(argv=None):
               "val_loss": round(val_loss, 4), "train_loss": round(float(hist["train_loss"][-1]), 4),
               "chars_seen": hist["chars_seen"], "train_seconds": round(hist["seconds"], 2),
               "peak_mb": round(peak, 1), "hidden": a.hidden, "batch": a.batch, "seq": a.seq,
-              "seconds": a.seconds, "optimizer": settings["optimizer"],
+              "seconds": a.seconds, "chars": a.chars, "cpu_share": round(cpu_share, 2),
+              "optimizer": settings["optimizer"], "lr_decay": settings["lr_decay"],
               "learning_rate": settings["learning_rate"], "seed": a.seed, "threads": a.threads,
               "rounds": a.rounds, "load_average": round(load, 2), "numpy": np.__version__}
 

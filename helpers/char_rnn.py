@@ -209,7 +209,6 @@ class _Workspace:
     """
 
     def __init__(self, N, T, H, V, dtype):
-        self.shape = (N, T, H, V, np.dtype(dtype))
         self.E = np.empty((V, H), dtype)            # Wxh.T + bh: the gathered input term
         self.WhhT = np.empty((H, H), dtype)
         self.hs = np.empty((T + 1, N, H), dtype)    # hs[0] = h0, hs[t+1] = h_t
@@ -267,9 +266,14 @@ def fast_loss_and_grads(params, x, y, h0=None, mask=None, workspace=None):
     """
     cache = {} if workspace is None else workspace
     x, y = np.asarray(x), np.asarray(y)
+    H, V = params["Why"].shape[1], params["Why"].shape[0]
+    if x.ndim != 2 or y.shape != x.shape:
+        raise ValueError(f"x and y must be (N, T) arrays of the same shape, got {x.shape}, {y.shape}")
+    for name, a in (("x", x), ("y", y)):
+        if a.size and (a.min() < 0 or a.max() >= V):
+            raise ValueError(f"{name} ids must lie in [0, {V}), got {a.min()}..{a.max()}")
     N, T = x.shape
     ws = _workspace(cache, N, T, params)
-    H, V = params["Why"].shape[1], params["Why"].shape[0]
     xt = np.ascontiguousarray(x.T)
     yt = y.T.reshape(-1)
     if h0 is None:

@@ -81,6 +81,14 @@ def test_fast_loss_and_grads_equals_the_layer_version(N, T, V, H, masked):
             assert rel_error(grads2[k], grads[k]) < 1e-10, k
 
 
+def test_fast_loss_and_grads_rejects_bad_ids():
+    p = char_rnn.init_params(5, 3, seed=0)
+    with pytest.raises(ValueError, match=r"y ids must lie in \[0, 5\)"):
+        char_rnn.fast_loss_and_grads(p, np.zeros((2, 3), int), np.full((2, 3), 5))
+    with pytest.raises(ValueError, match="same shape"):
+        char_rnn.fast_loss_and_grads(p, np.zeros((2, 3), int), np.zeros((2, 4), int))
+
+
 def test_classic_loss_fun_matches_numerical_and_batched_gradients():
     V, H, T = 5, 4, 6
     rng = np.random.default_rng(2)
