@@ -519,7 +519,7 @@ def make_optimizer(name, learning_rate=None):
 def train(params, train_ids, valid_ids=None, *, batch_size=32, seq_len=32, optimizer="adam",
           learning_rate=None, clip=5.0, clip_norm=None, seconds=None, steps=None, chars=None,
           epochs=None, eval_every=None, eval_chars=None, seed=0, progress=True, dtype=None,
-          threads=1, lr_decay="cosine", lr_final=0.1):
+          threads=1, lr_decay="cosine", lr_final=0.1, max_loss=None):
     """Train the char-RNN with truncated BPTT over `batch_size` parallel streams.
 
     The corpus is cut into batch_size contiguous streams (helpers.text.stream_batches); each
@@ -544,7 +544,9 @@ def train(params, train_ids, valid_ids=None, *, batch_size=32, seq_len=32, optim
     gains about 0.1 nats/char over a constant rate in a short budget; None: constant.
     progress: True (one updating line), False, or a callable(history) called about twice a second.
     threads: BLAS threads while training (see blas_threads; None leaves BLAS alone).
-    A NaN or infinite loss raises TrainingDiverged (a RuntimeError) naming the step.
+    A NaN or infinite loss, or a smoothed training loss above max_loss (default 3 ln V: far
+    worse than guessing uniformly, as after too large a learning rate), raises
+    TrainingDiverged (a RuntimeError) naming the step.
 
     -> history dict: 'chars' (characters seen after each step), 'train_loss' (smoothed, per step),
     'time' (training seconds after each step), 'valid_chars' and 'valid_loss' (nats/char),
@@ -573,6 +575,7 @@ def train(params, train_ids, valid_ids=None, *, batch_size=32, seq_len=32, optim
         epochs = 1
     if eval_every is not None and eval_every < 1:
         raise ValueError(f"eval_every must be >= 1 step (or None), got {eval_every!r}")
+    max_loss = 3 * np.log(V) if max_loss is None else max_loss
     if lr_decay not in (None, "cosine"):
         raise ValueError(f"lr_decay must be None or 'cosine', got {lr_decay!r}")
     if dtype is not None:
@@ -618,12 +621,17 @@ def train(params, train_ids, valid_ids=None, *, batch_size=32, seq_len=32, optim
             for k, (x, y) in enumerate(stream_batches(stream, batch_size, seq_len)):
                 t0 = time.perf_counter()
                 loss, grads, h = fast_loss_and_grads(params, x, y, h, workspace=ws)
-                if not np.isfinite(loss):
+                smooth_next = beta * smooth + (1 - beta) * loss
+                smoothed = smooth_next / (1 - beta ** (step + 1))
+                if not np.isfinite(loss) or smoothed > max_loss:
                     hist["epochs"] = epoch + k / n_windows
                     bar.close(hist)
+                    what = (f"the loss is {loss}" if not np.isfinite(loss) else
+                            f"the smoothed loss is {smoothed:.1f} nats per symbol, above max_loss = "
+                            f"{max_loss:.1f} (far worse than the uniform guess ln V = {np.log(V):.2f})")
                     raise TrainingDiverged(
                         f"training diverged at step {step + 1} (after {hist['chars_seen']:,} "
-                        f"characters): the loss is {loss}. Lower the learning rate (it is {lr}) "
+                        f"characters): {what}. Lower the learning rate (it is {lr}) "
                         f"or clip the gradients harder.")
                 if clip is not None:
                     clip_by_value(grads, clip)
@@ -636,7 +644,7 @@ def train(params, train_ids, valid_ids=None, *, batch_size=32, seq_len=32, optim
                 opt.step(params, grads)
                 train_time += time.perf_counter() - t0
                 step += 1
-                smooth = beta * smooth + (1 - beta) * loss
+                smooth = smooth_next
                 hist["steps"], hist["chars_seen"], hist["seconds"] = step, step * window, train_time
                 hist["chars"].append(step * window)
                 hist["train_loss"].append(smooth / (1 - beta ** step))
@@ -723,12 +731,16 @@ def main(argv=None):
     epochs = a.epochs
     if a.seconds is None and a.chars is None and a.steps is None and epochs is None:
         epochs = 1
-    hist = train(params, vocab.encode(text), vocab.encode(valid), batch_size=a.batch,
-                 seq_len=a.seq, optimizer=a.optimizer, learning_rate=a.lr,
-                 clip=a.clip or None, clip_norm=a.clip_norm, seconds=a.seconds,
-                 chars=a.chars, steps=a.steps, epochs=epochs,
-                 eval_every=a.eval_every, seed=a.seed, progress=not a.quiet,
-                 lr_decay=None if a.lr_decay == "none" else a.lr_decay, lr_final=a.lr_final)
+    try:
+        hist = train(params, vocab.encode(text), vocab.encode(valid), batch_size=a.batch,
+                     seq_len=a.seq, optimizer=a.optimizer, learning_rate=a.lr,
+                     clip=a.clip or None, clip_norm=a.clip_norm, seconds=a.seconds,
+                     chars=a.chars, steps=a.steps, epochs=epochs,
+                     eval_every=a.eval_every, seed=a.seed, progress=not a.quiet,
+                     lr_decay=None if a.lr_decay == "none" else a.lr_decay, lr_final=a.lr_final)
+    except (ValueError, TrainingDiverged) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     meta = dict(hist["settings"], init_scale=a.init_scale, corpus="data/shakespeare/train.txt",
                 valid="data/shakespeare/valid.txt",
                 budget={"seconds": a.seconds, "chars": a.chars, "steps": a.steps, "epochs": epochs},

@@ -210,6 +210,11 @@ def test_nan_loss_stops_training_with_a_clear_message():
     p["Whh"][:] = np.inf  # tanh(inf - inf) is NaN from the second step on
     with pytest.raises(char_rnn.TrainingDiverged, match="step 1"):
         char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, progress=False)
+    # a huge learning rate gives finite but absurd losses: stopped by max_loss = 3 ln V
+    vocab, ids, p = tiny_setup()
+    with pytest.raises(RuntimeError, match=r"diverged at step \d+ .*above max_loss = 6.9.*Lower"):
+        char_rnn.train(p, ids, batch_size=4, seq_len=8, learning_rate=1e3, steps=200,
+                       progress=False)
 
 
 def test_train_rejects_bad_input():
@@ -274,3 +279,10 @@ def test_cosine_learning_rate_decay():
     assert 0.001 <= opt.learning_rate < 0.00101
     with pytest.raises(ValueError, match="lr_decay must be None or 'cosine'"):
         char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=1, lr_decay="step", progress=False)
+
+
+def test_command_line_reports_divergence(tmp_path, capsys):
+    out = tmp_path / "snap.npz"
+    assert char_rnn.main(["train", "--hidden", "8", "--seq", "8", "--batch", "4", "--steps", "50",
+                          "--lr", "1000", "--out", str(out), "--quiet"]) == 1
+    assert "diverged" in capsys.readouterr().err and not out.exists()
