@@ -54,8 +54,8 @@ def batched_round(ids, V, hidden, batch, seq, seconds, seed, threads):
 
 
 class TorchRNN:
-    """The same model in PyTorch: one-hot x -> nn.RNN(tanh) -> Linear, Adam, value clipping,
-    truncated BPTT over the same parallel streams with the hidden state carried (detached)."""
+    """The same model in PyTorch: one-hot x -> nn.RNN(tanh) -> Linear, Adam, clipping by value
+    (5) and by global norm (1) as in char_rnn.train, truncated BPTT over the same parallel streams with the hidden state carried (detached)."""
 
     def __init__(self, torch, V, hidden, lr, seed):
         self.torch = torch
@@ -85,6 +85,7 @@ class TorchRNN:
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_value_(self.params, 5.0)
+            torch.nn.utils.clip_grad_norm_(self.params, 1.0)
             self.opt.step()
             chars += batch * seq
             k += 1
@@ -144,7 +145,8 @@ def main(argv=None):
     eval_s = time.perf_counter() - t0
     settings = hist["settings"]
     print(f"trained hidden {a.hidden}, batch {a.batch}, seq {a.seq}, {settings['optimizer']} "
-          f"lr {settings['learning_rate']:g} for {hist['seconds']:.1f} s: {hist['chars_per_s']:,.0f} "
+          f"lr {settings['learning_rate']:g} ({settings['lr_decay']} decay, clip {settings['clip']:g}, "
+          f"norm {settings['clip_norm']:g}) for {hist['seconds']:.1f} s: {hist['chars_per_s']:,.0f} "
           f"chars/s, {hist['chars_seen']:,} chars ({hist['epochs']:.2f} epochs); this process got "
           f"{cpu_share:.0%} of a core (100% on a quiet machine)")
     print(f"val_loss: {val_loss:.4f} nats/char over all {len(vids) - 1:,} predictions of "
@@ -160,6 +162,7 @@ def main(argv=None):
               "peak_mb": round(peak, 1), "hidden": a.hidden, "batch": a.batch, "seq": a.seq,
               "seconds": a.seconds, "chars": a.chars, "cpu_share": round(cpu_share, 2),
               "optimizer": settings["optimizer"], "lr_decay": settings["lr_decay"],
+              "clip": settings["clip"], "clip_norm": settings["clip_norm"],
               "learning_rate": settings["learning_rate"], "seed": a.seed, "threads": a.threads,
               "rounds": a.rounds, "load_average": round(load, 2), "numpy": np.__version__}
 

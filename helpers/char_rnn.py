@@ -517,7 +517,7 @@ def make_optimizer(name, learning_rate=None):
 
 
 def train(params, train_ids, valid_ids=None, *, batch_size=32, seq_len=32, optimizer="adam",
-          learning_rate=None, clip=5.0, clip_norm=None, seconds=None, steps=None, chars=None,
+          learning_rate=None, clip=5.0, clip_norm=1.0, seconds=None, steps=None, chars=None,
           epochs=None, eval_every=None, eval_chars=None, seed=0, progress=True, dtype=None,
           threads=1, lr_decay="cosine", lr_final=0.1, max_loss=None):
     """Train the char-RNN with truncated BPTT over `batch_size` parallel streams.
@@ -531,7 +531,10 @@ def train(params, train_ids, valid_ids=None, *, batch_size=32, seq_len=32, optim
             float32 is the default of init_params, use float64 for gradient checks).
     optimizer: 'adam' (default, lr 5e-3), 'adagrad' (lr 0.1) or 'sgd', or an object with .step.
     clip: clip every gradient entry to [-clip, clip] (min-char-rnn) or None;
-    clip_norm: also/instead rescale to this global norm, or None.
+    clip_norm: then rescale all gradients together to at most this global norm (default 1.0), or
+    None. With Adam this keeps the first, large gradients from throwing some runs onto a slow
+    path: over three seeds the validation loss after 5M characters at hidden 256 varied from
+    1.73 to 1.76 with it, from 1.75 to 1.92 without.
     Budget (stop at the first reached; epochs=1 if none is given): seconds of training
     (wall clock, evaluation excluded: not reproducible), steps, chars (characters read,
     rounded up to whole steps) or epochs (passes). Steps, chars and epochs are reproducible:
@@ -716,7 +719,8 @@ def main(argv=None):
                    help="cosine: decay the learning rate to --lr-final times it by the end")
     t.add_argument("--lr-final", type=float, default=0.1)
     t.add_argument("--clip", type=float, default=5.0, help="clip gradients to [-clip, clip]; 0: off")
-    t.add_argument("--clip-norm", type=float, help="also clip the global gradient norm")
+    t.add_argument("--clip-norm", type=float, default=1.0,
+                   help="then clip the global gradient norm to this (default 1; 0: off)")
     t.add_argument("--init-scale", type=float, default=0.01, help="std of the initial weights")
     t.add_argument("--eval-every", type=int, help="validate every so many steps")
     t.add_argument("--dtype", default="float32", choices=["float32", "float64"])
@@ -734,7 +738,7 @@ def main(argv=None):
     try:
         hist = train(params, vocab.encode(text), vocab.encode(valid), batch_size=a.batch,
                      seq_len=a.seq, optimizer=a.optimizer, learning_rate=a.lr,
-                     clip=a.clip or None, clip_norm=a.clip_norm, seconds=a.seconds,
+                     clip=a.clip or None, clip_norm=a.clip_norm or None, seconds=a.seconds,
                      chars=a.chars, steps=a.steps, epochs=epochs,
                      eval_every=a.eval_every, seed=a.seed, progress=not a.quiet,
                      lr_decay=None if a.lr_decay == "none" else a.lr_decay, lr_final=a.lr_final)
