@@ -7,6 +7,16 @@
     text       Vocab over characters or words, corpus loading, truncated-BPTT batches
     snapshot   .npz save/load of a trained RNN with validation
     plots      loss curves with a baseline, labelled heatmaps
+    threads    blas_threads(n): one BLAS thread is fastest for the course's small matrices
+
+and one module per notebook topic, imported by name (e.g. `from helpers import char_rnn`):
+
+    widgets    the softmax temperature explorer (ipywidgets)              notebook 01
+    char_rnn   min-char-rnn's classic loop, the fast batched trainer       notebook 03
+    binary     the sigmoid-RNN binary adder                               notebook 04
+    interpret  hidden-state recording, ablation, text coloured by a unit   notebook 05
+    seq2seq    encoder-decoder RNN with dot-product attention             notebook 06
+    names      name data, padded batches with a mask, the bigram baseline  notebook 07
 """
 from .gradcheck import numerical_gradient, rel_error
 from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
@@ -17,5 +27,6 @@ from .optim import SGD, Adagrad, Adam, clip_by_global_norm, clip_by_value, globa
 from .snapshot import load_snapshot, save_snapshot
 from .softmax import check_temperature, entropy, log_softmax, sample, softmax
 from .text import Vocab, data_path, load_text, stream_batches, word_tokens
+from .threads import blas_threads
 
 __version__ = "0.1.0"

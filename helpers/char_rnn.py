@@ -8,7 +8,6 @@ h_t = tanh(Wxh x_t + Whh h_{t-1} + bh),  y_t = Why h_t + by,  p_t = softmax(y_t)
 With a one-hot x_t, Wxh x_t is the column Wxh[:, ix]; the batched code gathers those columns
 (an embedding lookup) instead of multiplying by a (N, T, V) one-hot array.
 """
-import contextlib
 import sys
 import time
 
@@ -20,6 +19,7 @@ from .layers import (affine_backward, affine_forward, embedding_backward, embedd
 from .optim import SGD, Adagrad, Adam, clip_by_global_norm, clip_by_value
 from .softmax import check_temperature, sample as sample_index, softmax
 from .text import stream_batches
+from .threads import blas_threads
 
 PARAM_NAMES = ("Wxh", "Whh", "bh", "Why", "by")
 
@@ -374,72 +374,6 @@ def _check_ids(ids, V, name):
         raise ValueError(f"{name} must lie in [0, {V}) for a model with {V} output symbols, "
                          f"got {ids.min()}..{ids.max()}")
     return ids
-
-
-def blas_threads(n):
-    """Context manager limiting BLAS to n threads (needs threadpoolctl; else does nothing).
-
-    The products of a small RNN (e.g. 32 x 256 by 256 x 256) are too small to gain from
-    threads, and on a busy machine extra BLAS threads that wait for each other make every
-    step many times slower. None: leave BLAS as it is.
-    """
-    if n is None:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return _openblas_threads(n)
-    return threadpool_limits(limits=n, user_api="blas")
-
-
-@contextlib.contextmanager
-def _openblas_threads(n):
-    """Fallback without threadpoolctl: call OpenBLAS's own set_num_threads through ctypes."""
-    funcs = _openblas_functions()
-    if funcs is None:
-        yield
-        return
-    get, set_ = funcs
-    old = get()
-    set_(int(n))
-    try:
-        yield
-    finally:
-        set_(old)
-
-
-_OPENBLAS = []
-
-
-def _openblas_functions():
-    """(get, set) thread-count functions of the OpenBLAS that NumPy loaded, or None."""
-    if not _OPENBLAS:
-        import ctypes
-        found = None
-        try:
-            with open("/proc/self/maps") as f:  # Linux: the shared libraries of this process
-                paths = sorted({line.split()[-1] for line in f
-                                if "openblas" in line.lower() and "/" in line})
-        except OSError:
-            import glob
-            import os
-            base = os.path.dirname(os.path.dirname(np.__file__))
-            paths = glob.glob(os.path.join(base, "numpy.libs", "*openblas*")) + glob.glob(
-                os.path.join(base, "numpy", ".dylibs", "*openblas*"))
-        for path in paths:
-            try:
-                lib = ctypes.CDLL(path)
-            except OSError:
-                continue
-            for prefix in ("scipy_", ""):
-                for suffix in ("64_", "_64", ""):
-                    get = getattr(lib, f"{prefix}openblas_get_num_threads{suffix}", None)
-                    set_ = getattr(lib, f"{prefix}openblas_set_num_threads{suffix}", None)
-                    if get is not None and set_ is not None and found is None:
-                        get.restype, set_.argtypes = ctypes.c_int, [ctypes.c_int]
-                        found = (get, set_)
-        _OPENBLAS.append(found)
-    return _OPENBLAS[0]
 
 
 class TrainingDiverged(RuntimeError):

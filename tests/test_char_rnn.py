@@ -257,19 +257,6 @@ def test_command_line_trains_and_saves_a_snapshot(tmp_path, capsys):
     assert 3.5 < meta["valid_loss"] < 4.2 and "valid_loss" in capsys.readouterr().out
 
 
-def test_blas_threads_limits_and_restores():
-    funcs = char_rnn._openblas_functions()
-    if funcs is None:
-        pytest.skip("NumPy is not linked against a findable OpenBLAS here")
-    get, _ = funcs
-    before = get()
-    with char_rnn._openblas_threads(1):
-        assert get() == 1
-    assert get() == before
-    with char_rnn.blas_threads(None):  # None leaves BLAS alone
-        assert get() == before
-
-
 def test_cosine_learning_rate_decay():
     from helpers.optim import Adam
     vocab, ids, p = tiny_setup()

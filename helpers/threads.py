@@ -1,0 +1,22 @@
+"""How many threads BLAS may use for the course's matrix products.
+
+The products of a small RNN (say 32 x 256 by 256 x 256) are too small to gain from several
+threads, and on a busy machine BLAS threads that wait for each other can make a training step
+many times slower. The trainers therefore run inside blas_threads(1).
+"""
+import contextlib
+
+from threadpoolctl import threadpool_limits
+
+
+def blas_threads(n):
+    """Context manager: at most n BLAS threads inside the block (None: leave BLAS as it is).
+
+        with blas_threads(1):
+            train(...)
+    """
+    if n is None:
+        return contextlib.nullcontext()
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"the number of BLAS threads must be an integer >= 1 or None, got {n!r}")
+    return threadpool_limits(limits=n, user_api="blas")
