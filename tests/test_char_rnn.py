@@ -6,11 +6,10 @@ from helpers.gradcheck import numerical_gradient, rel_error
 from helpers.text import Vocab
 
 
-@pytest.mark.parametrize("N,T,V,H,masked", [(1, 1, 2, 1, False), (2, 5, 4, 3, False),
-                                            (3, 4, 5, 6, True)])
-def test_loss_and_grads_match_numerical(N, T, V, H, masked):
-    rng = np.random.default_rng(0)
-    p = char_rnn.init_params(V, H, seed=1, dtype=np.float64, scale=0.5)
+def random_problem(N, T, V, H, masked, seed=0):
+    """float64 parameters large enough to bend tanh, random ids, h0 and (optionally) a mask."""
+    rng = np.random.default_rng(seed)
+    p = char_rnn.init_params(V, H, seed=seed + 1, dtype=np.float64, scale=0.5)
     p["bh"] += rng.standard_normal(H) * 0.1
     x, y = rng.integers(0, V, (N, T)), rng.integers(0, V, (N, T))
     h0 = rng.standard_normal((N, H)) * 0.5
@@ -18,6 +17,13 @@ def test_loss_and_grads_match_numerical(N, T, V, H, masked):
     if masked:
         mask = rng.random((N, T)) > 0.4
         mask[0, 0] = True
+    return p, x, y, h0, mask
+
+
+@pytest.mark.parametrize("N,T,V,H,masked", [(1, 1, 2, 1, False), (2, 5, 4, 3, False),
+                                            (3, 4, 5, 6, True)])
+def test_loss_and_grads_match_numerical(N, T, V, H, masked):
+    p, x, y, h0, mask = random_problem(N, T, V, H, masked)
     loss, grads, _ = char_rnn.loss_and_grads(p, x, y, h0, mask)
     for k in char_rnn.PARAM_NAMES:
         num = numerical_gradient(lambda: char_rnn.loss_and_grads(p, x, y, h0, mask)[0], p[k])
@@ -62,15 +68,7 @@ def tiny_setup(H=16, seed=0, dtype=np.float32):
 @pytest.mark.parametrize("N,T,V,H,masked", [(1, 1, 2, 1, False), (2, 5, 4, 3, False),
                                             (3, 4, 5, 6, True), (2, 3, 600, 4, True)])
 def test_fast_loss_and_grads_equals_the_layer_version(N, T, V, H, masked):
-    rng = np.random.default_rng(0)
-    p = char_rnn.init_params(V, H, seed=1, dtype=np.float64, scale=0.5)
-    p["bh"] += rng.standard_normal(H) * 0.1
-    x, y = rng.integers(0, V, (N, T)), rng.integers(0, V, (N, T))
-    h0 = rng.standard_normal((N, H)) * 0.5
-    mask = None
-    if masked:
-        mask = rng.random((N, T)) > 0.4
-        mask[0, 0] = True
+    p, x, y, h0, mask = random_problem(N, T, V, H, masked)
     loss, grads, h = char_rnn.loss_and_grads(p, x, y, h0, mask)
     ws = {}
     for _ in range(2):  # the second call reuses the workspace buffers
