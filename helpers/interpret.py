@@ -11,11 +11,12 @@ import numpy as np
 
 from .layers import rnn_forward_projected
 from .softmax import softmax
+from .threads import blas_threads
 
 COLON_KINDS = ("speaker", "line_end", "midline", "other")
 
 
-def hidden_states(params, ids, h0=None, chunks=1, warmup=200):
+def hidden_states(params, ids, h0=None, chunks=1, warmup=200, threads=1):
     """Hidden state after every character: ids (T,) -> hs (T, H), hs[t] = h after ids[t].
 
     chunks=1 runs the text in one pass from h0 (zeros if None), exactly as char_rnn.step.
@@ -23,29 +24,37 @@ def hidden_states(params, ids, h0=None, chunks=1, warmup=200):
     NumPy). Each piece after the first starts from zeros `warmup` characters early, so its
     state has forgotten the cold start by the time it is recorded: close to, not exactly,
     the single pass.
+    threads: BLAS threads (helpers.threads.blas_threads); these products are too small to gain
+    from more, and on a busy machine extra threads make every step much slower. None: as is.
     """
+    ids, T, W = _check_run(ids, chunks, warmup)
+    Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
+    H = Whh.shape[0]
+    h0 = np.zeros(H, dtype=Whh.dtype) if h0 is None else np.asarray(h0, dtype=Whh.dtype)
+    with blas_threads(threads):
+        if chunks == 1 or T <= W + chunks:
+            return rnn_forward_projected(Wxh.T[ids][None], h0[None], Whh, bh)[0][0]
+        # Chunk 0 records ids[0 : W+L] from h0; chunk k >= 1 reads ids[kL : kL+W+L] from zeros
+        # and records only its last L states, so the K chunks cover the text once, side by side.
+        L = -(-(T - W) // chunks)
+        pos = L * np.arange(chunks)[:, None] + np.arange(W + L)[None, :]     # (K, W + L)
+        xw = Wxh.T[ids[np.minimum(pos, T - 1)]]  # positions past the end only feed unused states
+        hinit = np.zeros((chunks, H), dtype=Whh.dtype)
+        hinit[0] = h0
+        h, _ = rnn_forward_projected(xw, hinit, Whh, bh)
+    return np.concatenate([h[0], h[1:, W:].reshape(-1, H)])[:T]
+
+
+def _check_run(ids, chunks, warmup):
     ids = np.asarray(ids)
     if ids.ndim != 1 or ids.size == 0:
-        raise ValueError(f"ids must be a non-empty 1-D array of character ids, got shape {ids.shape}")
+        raise ValueError(f"ids must be a non-empty 1-D array of character ids, "
+                         f"got shape {ids.shape}")
     if not isinstance(chunks, (int, np.integer)) or chunks < 1:
         raise ValueError(f"chunks must be an integer >= 1, got {chunks!r}")
     if not isinstance(warmup, (int, np.integer)) or warmup < 0:
         raise ValueError(f"warmup must be an integer >= 0, got {warmup!r}")
-    Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
-    H = Whh.shape[0]
-    h0 = np.zeros(H, dtype=Whh.dtype) if h0 is None else np.asarray(h0, dtype=Whh.dtype)
-    T, W = len(ids), warmup
-    if chunks == 1 or T <= W + chunks:
-        return rnn_forward_projected(Wxh.T[ids][None], h0[None], Whh, bh)[0][0]
-    # Chunk 0 records ids[0 : W+L] from h0; chunk k >= 1 reads ids[kL : kL+W+L] from zeros and
-    # records only its last L states, so the K chunks cover the text once, side by side.
-    L = -(-(T - W) // chunks)
-    pos = L * np.arange(chunks)[:, None] + np.arange(W + L)[None, :]     # (K, W + L)
-    xw = Wxh.T[ids[np.minimum(pos, T - 1)]]     # positions past the end only feed unused states
-    hinit = np.zeros((chunks, H), dtype=Whh.dtype)
-    hinit[0] = h0
-    h, _ = rnn_forward_projected(xw, hinit, Whh, bh)
-    return np.concatenate([h[0], h[1:, W:].reshape(-1, H)])[:T]
+    return ids, len(ids), warmup
 
 
 def ablate(params, units):
@@ -55,14 +64,62 @@ def ablate(params, units):
     h[j] = tanh(0) = 0 always: the unit no longer feeds the other units nor the output.
     The copy works with everything that takes params (char_rnn.step, sample, hidden_states).
     """
-    H = params["Whh"].shape[0]
-    units = np.unique(np.asarray(units, dtype=np.int64).ravel())
-    if units.size and (units.min() < 0 or units.max() >= H):
-        raise ValueError(f"units must be hidden-unit indices in [0, {H}), got {units.min()}..{units.max()}")
+    units = np.flatnonzero(_unit_mask(params["Whh"].shape[0], units) == 0)
     q = {k: np.array(v, copy=True) for k, v in params.items()}
     for k in ("Wxh", "Whh", "bh"):
         q[k][units] = 0
     return q
+
+
+def _unit_mask(H, units):
+    units = np.unique(np.asarray(units, dtype=np.int64).ravel())
+    if units.size and (units.min() < 0 or units.max() >= H):
+        raise ValueError(f"units must be hidden-unit indices in [0, {H}), "
+                         f"got {units.min()}..{units.max()}")
+    mask = np.ones(H)
+    mask[units] = 0
+    return mask
+
+
+def ablation_states(params, ids, unit_sets, at, chunks=16, warmup=100, h0=None, threads=1):
+    """Hidden states at positions `at`, once for each set of switched-off units, all at once.
+
+    unit_sets: a list of S unit-index lists ([] = the intact model); at (P,) positions.
+    -> (S, P, H), where [s] equals hidden_states(ablate(params, unit_sets[s]), ids, h0,
+    chunks, warmup)[at] up to rounding. The S models share every weight; switching unit j off
+    is the same as multiplying h[j] by 0 after each step, so they run as one batch of S x chunks
+    rows (faster than S separate passes) and only the states at `at` are kept.
+    """
+    ids, T, W = _check_run(ids, chunks, warmup)
+    Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
+    H, dt = Whh.shape[0], Whh.dtype
+    masks = np.array([_unit_mask(H, u) for u in unit_sets], dtype=dt)[:, None, :]  # (S, 1, H)
+    at = np.asarray(at, dtype=np.int64).ravel()
+    if at.size and (at.min() < 0 or at.max() >= T):
+        raise ValueError(f"positions `at` must lie in [0, {T}), got {at.min()}..{at.max()}")
+    K = chunks if T > W + chunks else 1
+    W = W if K > 1 else 0
+    L = -(-(T - W) // K)
+    # where each position is recorded: chunk 0 holds [0, W+L), chunk k >= 1 reads from kL on
+    k_of = np.where(at < W + L, 0, (at - W) // L)
+    t_of = at - k_of * L
+    h = np.zeros((len(masks), K, H), dtype=dt)
+    if h0 is not None:
+        h[:, 0] = np.asarray(h0, dtype=dt)   # as in ablate(): h0 as given, later states masked
+    out = np.empty((len(masks), len(at), H), dtype=dt)
+    order = np.argsort(t_of, kind="stable")
+    bounds = np.searchsorted(t_of[order], np.arange(W + L + 1))
+    WxhT, WhhT = Wxh.T, Whh.T
+    with blas_threads(threads):
+        for t in range(W + L):
+            a = (h.reshape(-1, H) @ WhhT).reshape(h.shape)
+            a += WxhT[ids[np.minimum(L * np.arange(K) + t, T - 1)]] + bh
+            h = np.tanh(a, out=a)
+            h *= masks
+            j = order[bounds[t]:bounds[t + 1]]
+            if j.size:
+                out[:, j] = h[:, k_of[j]]
+    return out
 
 
 def classify_colons(text):
@@ -109,12 +166,33 @@ def colon_stats(params, vocab, text, hs, colons=None):
         raise ValueError(f"hs has {len(hs)} states but the text has {len(text)} characters; "
                          f"record them with hidden_states(params, vocab.encode(text))")
     colons = classify_colons(text) if colons is None else colons
+    return _colon_stats(params, vocab, {k: hs[pos] for k, pos in colons.items()})
+
+
+def ablation_colon_stats(params, vocab, text, unit_sets, colons=None, chunks=16, warmup=100,
+                         threads=1):
+    """colon_stats of the model with each set of units switched off, in one batched run.
+
+    -> a list of dicts like colon_stats, one per set in unit_sets ([] = the intact model).
+    """
+    colons = classify_colons(text) if colons is None else colons
+    kinds = list(colons)
+    at = np.concatenate([np.asarray(colons[k], dtype=np.int64) for k in kinds])
+    states = ablation_states(params, vocab.encode(text), unit_sets, at, chunks, warmup,
+                             threads=threads)                      # (S, all colons, H)
+    cuts = np.cumsum([0] + [len(colons[k]) for k in kinds])
+    return [_colon_stats(params, vocab, {k: s[cuts[i]:cuts[i + 1]] for i, k in enumerate(kinds)})
+            for s in states]
+
+
+def _colon_stats(params, vocab, states):
+    """states: kind -> (n, H) hidden states right after the colons of that kind."""
     nl, sp = vocab["\n"], vocab[" "]
     stats = {}
-    for kind, pos in colons.items():
-        stats[f"n_{kind}"] = len(pos)
-        if len(pos):
-            p = next_char_probs(params, hs[pos])
+    for kind, hs in states.items():
+        stats[f"n_{kind}"] = len(hs)
+        if len(hs):
+            p = next_char_probs(params, hs)
             stats[f"p_newline_{kind}"] = float(p[:, nl].mean())
             stats[f"p_space_{kind}"] = float(p[:, sp].mean())
     return stats

@@ -82,6 +82,38 @@ def test_ablating_every_unit_makes_the_output_independent_of_the_input():
     np.testing.assert_allclose(outs[0][0], np.exp(p["by"]) / np.exp(p["by"]).sum())
 
 
+def test_ablation_states_runs_many_ablations_at_once():
+    p, vocab = tiny_model()
+    ids = vocab.encode(TEXT * 3)
+    h0 = np.random.default_rng(3).standard_normal(12) * 0.5
+    sets = [[], [3, 7], [0], list(range(12))]
+    at = np.array([0, 5, len(ids) - 1, 40, 41, 100])
+    for chunks, warmup, tol in ((1, 0, 1e-12), (4, 30, 1e-8)):
+        if chunks > 1:
+            p["Whh"] *= 0.5 / np.linalg.norm(p["Whh"], 2)  # forgets its cold start quickly
+        got = interpret.ablation_states(p, ids, sets, at, chunks=chunks, warmup=warmup, h0=h0)
+        assert got.shape == (len(sets), len(at), 12)
+        for s, units in enumerate(sets):
+            want = step_by_step(interpret.ablate(p, units), ids, h0)[at]
+            np.testing.assert_allclose(got[s], want, rtol=0, atol=tol)
+    with pytest.raises(ValueError, match=r"positions `at` must lie in \[0, "):
+        interpret.ablation_states(p, ids, sets, [len(ids)])
+    with pytest.raises(ValueError, match=r"units must be hidden-unit indices"):
+        interpret.ablation_states(p, ids, [[-1]], at)
+
+
+def test_ablation_colon_stats_equals_colon_stats_of_ablated_models():
+    p, vocab = tiny_model()
+    text = TEXT * 2
+    runs = interpret.ablation_colon_stats(p, vocab, text, [[], [1, 2, 3]], chunks=1)
+    for units, got in zip([[], [1, 2, 3]], runs):
+        q = interpret.ablate(p, units)
+        want = interpret.colon_stats(q, vocab, text, interpret.hidden_states(q, vocab.encode(text)))
+        assert got.keys() == want.keys()
+        for k in want:
+            assert got[k] == pytest.approx(want[k], abs=1e-12)
+
+
 def test_classify_colons_on_a_hand_made_play():
     text = ("ALL:\nFair is foul: and foul is fair:\nHover!\n\nLADY MACBETH:\n"
             "Out, damned spot:\n\nDUNCAN:\nThe end:'tis:-\nlast:")
