@@ -166,6 +166,9 @@ def test_the_course_snapshot_loads_with_250_hidden_units():
     assert params["Whh"].shape == (250, 250) and params["Wxh"].shape == (250, len(vocab))
     assert params["Whh"].dtype == np.float32
     assert ":" in vocab and "\n" in vocab and " " in vocab
+    # the snapshot records how it was made and what it reached
+    assert meta["hidden"] == 250 and meta["command"].startswith("python -m helpers.char_rnn train")
+    assert meta["valid_loss"] < 1.75 and len(meta["valid_curve"]) > 10
 
 
 @needs_snapshot
