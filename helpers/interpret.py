@@ -223,7 +223,8 @@ def activation_html(text, acts, vmax=None, title=None):
         shade = 255 - 8 * abs(k)
         rgb = (255, shade, shade) if k > 0 else (shade, shade, 255)
         shown = "\u21b5" if ch == "\n" else html.escape(ch, quote=True)
-        parts.append(f'<span style="background:rgb{rgb}" title="{a:+.1f}">{shown}</span>'
+        value = round(a, 1) + 0.0       # + 0.0 turns -0.0 into 0.0: '+0.0' for tiny values
+        parts.append(f'<span style="background:rgb{rgb}" title="{value:+.1f}">{shown}</span>'
                      + ("\n" if ch == "\n" else ""))
     head = f"<div><b>{html.escape(title)}</b></div>" if title else ""
     return (f'{head}<pre style="font-family:monospace;line-height:1.4;white-space:pre-wrap">'

@@ -153,6 +153,8 @@ def test_activation_html_escapes_and_colours():
     assert "rgb(255, 175, 175)" in out and 'title="+0.5"' in out  # half way: 0.5 -> 10 of 20 shades
     assert out == interpret.activation_html(text, [1.0, -1.0, 0.0, 0.5, 0.25, -0.5, 0.1, 0.0],
                                             title="unit <7>")
+    tiny = interpret.activation_html("ab", [-1e-9, 1e-9], vmax=1)
+    assert tiny.count('title="+0.0"') == 2 and tiny.count("rgb(255, 255, 255)") == 2
     with pytest.raises(ValueError, match=r"one value per character: shape \(8,\)"):
         interpret.activation_html(text, [1.0, 2.0])
 
