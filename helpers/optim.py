@@ -15,6 +15,21 @@ def _check_lr(learning_rate):
     return float(learning_rate)
 
 
+def _check_weight_decay(weight_decay):
+    if not np.isfinite(weight_decay) or weight_decay < 0:
+        raise ValueError(f"weight_decay must be finite and >= 0, got {weight_decay!r}")
+    return float(weight_decay)
+
+
+def _decay_weights(params, learning_rate, weight_decay):
+    """Decoupled weight decay (as in AdamW): shrink every weight matrix by lr * weight_decay.
+    Biases (1-D arrays) are left alone: they do not make the model more complex."""
+    if weight_decay:
+        for p in params.values():
+            if p.ndim >= 2:
+                p *= 1 - learning_rate * weight_decay
+
+
 def _check_same_keys(params, grads):
     if set(params) != set(grads):
         raise ValueError(f"params and grads must have the same keys: "
@@ -22,22 +37,29 @@ def _check_same_keys(params, grads):
 
 
 class SGD:
-    """p -= learning_rate * g"""
+    """p -= learning_rate * g
 
-    def __init__(self, learning_rate=0.01):
+    Every optimizer here takes weight_decay >= 0 (default 0): after the update each weight
+    matrix shrinks by the factor 1 - learning_rate * weight_decay (decoupled, as in AdamW).
+    """
+
+    def __init__(self, learning_rate=0.01, weight_decay=0.0):
         self.learning_rate = _check_lr(learning_rate)
+        self.weight_decay = _check_weight_decay(weight_decay)
 
     def step(self, params, grads):
         _check_same_keys(params, grads)
         for k, p in params.items():
             p -= self.learning_rate * grads[k]
+        _decay_weights(params, self.learning_rate, self.weight_decay)
 
 
 class Adagrad:
     """min-char-rnn's optimizer: mem += g*g; p -= lr * g / sqrt(mem + eps)."""
 
-    def __init__(self, learning_rate=0.1, eps=1e-8):
+    def __init__(self, learning_rate=0.1, eps=1e-8, weight_decay=0.0):
         self.learning_rate, self.eps = _check_lr(learning_rate), eps
+        self.weight_decay = _check_weight_decay(weight_decay)
         self.mem = {}
 
     def step(self, params, grads):
@@ -47,13 +69,15 @@ class Adagrad:
             mem = self.mem.setdefault(k, np.zeros_like(p))
             mem += g * g
             p -= self.learning_rate * g / np.sqrt(mem + self.eps)
+        _decay_weights(params, self.learning_rate, self.weight_decay)
 
 
 class Adam:
-    """Adam with bias correction (Kingma & Ba, 2015)."""
+    """Adam with bias correction (Kingma & Ba, 2015); with weight_decay > 0 it is AdamW."""
 
-    def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         self.learning_rate = _check_lr(learning_rate)
+        self.weight_decay = _check_weight_decay(weight_decay)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m, self.v, self.t = {}, {}, 0
 
@@ -70,6 +94,7 @@ class Adam:
             v *= self.beta2
             v += (1 - self.beta2) * g * g
             p -= self.learning_rate * (m / c1) / (np.sqrt(v / c2) + self.eps)
+        _decay_weights(params, self.learning_rate, self.weight_decay)
 
 
 def clip_by_value(grads, limit=5.0):

@@ -60,9 +60,10 @@ def test_sampling_is_seeded_and_validated():
 TINY = "hello world\nhello there\n" * 20
 
 
-def tiny_setup(H=16, seed=0, dtype=np.float32):
+def tiny_setup(H=16, seed=0, dtype=np.float32, scale_up=False):
     vocab = Vocab.from_text(TINY)
-    return vocab, vocab.encode(TINY), char_rnn.init_params(len(vocab), H, seed=seed, dtype=dtype)
+    p = char_rnn.init_params(len(vocab), H, seed=seed, dtype=dtype, scale=0.5 if scale_up else 0.01)
+    return vocab, vocab.encode(TINY), p
 
 
 @pytest.mark.parametrize("N,T,V,H,masked", [(1, 1, 2, 1, False), (2, 5, 4, 3, False),
@@ -175,6 +176,45 @@ def test_train_budgets_and_adagrad():
     assert hist["epochs"] == pytest.approx(1)
     hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, seconds=0.05, progress=False)
     assert hist["seconds"] >= 0.05
+
+
+def test_train_weight_decay_and_averaging():
+    from helpers.optim import Adam
+
+    def run(average):
+        trajectory = []
+
+        class Recording(Adam):
+            def step(self, params, grads):
+                super().step(params, grads)
+                trajectory.append({k: v.copy() for k, v in params.items()})
+        vocab, ids, p = tiny_setup()
+        start = {k: v.copy() for k, v in p.items()}
+        hist = char_rnn.train(p, ids, ids, batch_size=2, seq_len=5, steps=6, average=average,
+                              optimizer=Recording(5e-3), progress=False)
+        return start, trajectory, p, hist
+
+    start, trajectory, p, _ = run(None)
+    _, trajectory2, q, hist = run(0.5)
+    assert hist["settings"]["average"] == 0.5
+    expected = start
+    for i, params_i in enumerate(trajectory):  # averaging does not change the updates...
+        np.testing.assert_array_equal(params_i["Whh"], trajectory2[i]["Whh"])
+        expected = {k: 0.5 * expected[k] + 0.5 * params_i[k] for k in expected}
+    for k in char_rnn.PARAM_NAMES:  # ...only what the run ends with
+        np.testing.assert_allclose(q[k], expected[k], rtol=1e-5, atol=1e-7)
+    assert not np.allclose(q["Whh"], p["Whh"])
+    assert hist["valid_loss"][-1] == pytest.approx(char_rnn.evaluate(q, tiny_setup()[1]))
+    # weight decay shrinks the weights compared with the same run without it
+    vocab, ids, a = tiny_setup(scale_up=True)
+    vocab, ids, b = tiny_setup(scale_up=True)
+    char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=20, progress=False)
+    char_rnn.train(b, ids, batch_size=2, seq_len=5, steps=20, weight_decay=5.0, progress=False)
+    assert np.linalg.norm(b["Whh"]) < np.linalg.norm(a["Whh"])
+    with pytest.raises(ValueError, match="average must be None or a decay in"):
+        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, average=1.0, progress=False)
+    with pytest.raises(ValueError, match="weight_decay must be finite"):
+        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, weight_decay=-1, progress=False)
 
 
 def test_train_is_reproducible_for_a_seed():

@@ -52,3 +52,14 @@ def test_clipping():
     g = {"a": np.array([0.3])}
     clip_by_global_norm(g, 1.0)
     assert g["a"][0] == 0.3  # small gradients untouched
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, weight_decay=0.5), lambda: Adagrad(0.1, weight_decay=0.5),
+                                  lambda: Adam(0.1, weight_decay=0.5)])
+def test_decoupled_weight_decay_shrinks_matrices_not_biases(make):
+    p = {"W": np.full((2, 2), 2.0), "b": np.full(2, 2.0)}
+    make().step(p, {"W": np.zeros((2, 2)), "b": np.zeros(2)})  # zero gradient: only the decay acts
+    np.testing.assert_allclose(p["W"], 2.0 * (1 - 0.1 * 0.5))
+    np.testing.assert_array_equal(p["b"], 2.0)
+    with pytest.raises(ValueError, match="weight_decay must be finite and >= 0"):
+        Adam(0.1, weight_decay=-1.0)
