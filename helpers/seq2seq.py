@@ -38,6 +38,7 @@ from .optim import Adam, clip_by_global_norm
 from .snapshot import load_snapshot, save_snapshot
 from .softmax import softmax
 from .text import Vocab, load_text
+from .threads import blas_threads
 
 PAD, START, END = "?", "S", "E"
 SPECIALS = (PAD, START, END)
@@ -348,9 +349,10 @@ class Seq2Seq:
 # ---------------------------------------------------------------- training
 
 def train(model, pairs, steps, batch_size=None, learning_rate=1e-2, final_learning_rate=None,
-          seed=0, clip=5.0, log_every=0, on_log=None, optimizer=None):
+          seed=0, clip=5.0, log_every=0, on_log=None, optimizer=None, threads=1):
     """Adam on random mini-batches of (source, target) pairs, teacher forcing, gradients
     clipped by global norm. With final_learning_rate the rate falls linearly to it.
+    threads: BLAS threads while training (helpers.threads; None leaves BLAS alone).
 
     batch_size None uses all pairs every step. Returns the list of per-step losses (nats
     per target character). Stops with ValueError if the loss becomes NaN. Pass the same
@@ -363,6 +365,17 @@ def train(model, pairs, steps, batch_size=None, learning_rate=1e-2, final_learni
     rng = np.random.default_rng(seed)
     opt = optimizer or Adam(learning_rate)
     losses = []
+    with blas_threads(threads):
+        _train_steps(model, opt, losses, steps, pairs, batch_size, learning_rate,
+                     final_learning_rate, rng, clip, log_every, on_log,
+                     (src, lengths, dec_in, dec_out, mask))
+    model.optimizer = opt
+    return losses
+
+
+def _train_steps(model, opt, losses, steps, pairs, batch_size, learning_rate,
+                 final_learning_rate, rng, clip, log_every, on_log, data):
+    src, lengths, dec_in, dec_out, mask = data
     for step in range(steps):
         if final_learning_rate is not None:
             opt.learning_rate = learning_rate + (final_learning_rate - learning_rate) * step / steps
@@ -381,8 +394,6 @@ def train(model, pairs, steps, batch_size=None, learning_rate=1e-2, final_learni
         losses.append(float(loss))
         if log_every and on_log and (step + 1) % log_every == 0:
             on_log(step + 1, float(np.mean(losses[-log_every:])))
-    model.optimizer = opt
-    return losses
 
 
 # ---------------------------------------------------------------- the reversal task
