@@ -11,6 +11,17 @@ def rel_error(x, y):
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
 
 
+def norm_rel_error(x, y):
+    """|x - y| / (|x| + |y|) with whole-array norms: one figure per gradient array.
+
+    Use it when many entries are near zero (e.g. a 63-character output layer): there the
+    entry-by-entry rel_error reports the rounding noise of those tiny entries.
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    total = np.linalg.norm(x) + np.linalg.norm(y)
+    return float(np.linalg.norm(x - y) / total) if total > 0 else 0.0
+
+
 def numerical_gradient(f, x, df=None, h=1e-5):
     """Gradient of f at x, where x is an array that f reads (it is perturbed in place and restored).
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers.gradcheck import numerical_gradient, rel_error
+from helpers.gradcheck import norm_rel_error, numerical_gradient, rel_error
 
 
 def test_numerical_gradient_of_known_functions():
@@ -21,3 +21,10 @@ def test_rel_error():
 def test_needs_float64():
     with pytest.raises(ValueError, match="float64"):
         numerical_gradient(lambda: 0.0, np.zeros(2, dtype=np.float32))
+
+
+def test_norm_rel_error_ignores_noise_on_tiny_entries():
+    a, b = np.array([1.0, 1e-6]), np.array([1.0, 2e-6])
+    assert rel_error(a, b) > 0.3          # entry by entry: the tiny entry dominates
+    assert norm_rel_error(a, b) < 1e-6    # as one array: the same gradient
+    assert norm_rel_error([3.0, 4.0], [0.0, 0.0]) == 1.0 and norm_rel_error([0.0], [0.0]) == 0.0
