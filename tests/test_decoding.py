@@ -256,3 +256,47 @@ def test_bad_alpha(alpha):
     model, words = names_model(False)
     with pytest.raises(ValueError, match="alpha must be"):
         model.beam_translate(words, 2, alpha=alpha)
+
+
+# ---------------------------------------------------------------- the sampler's truncation hook
+
+def char_model():
+    from helpers import char_rnn
+    from helpers.text import Vocab
+    vocab = Vocab("\nabcdef")
+    return char_rnn, vocab, char_rnn.init_params(len(vocab), 12, seed=4, dtype=np.float64, scale=1.0)
+
+
+def test_sample_with_top_k_1_is_greedy():
+    char_rnn, vocab, params = char_model()
+    got = char_rnn.sample(params, vocab, 20, np.random.default_rng(0), truncate=lambda p: top_k(p, 1))
+    h, want = np.zeros(12), []
+    h, logits = char_rnn.step(params, vocab["\n"], h)
+    for _ in range(20):
+        ix = int(np.argmax(logits))
+        want.append(vocab.itos[ix])
+        h, logits = char_rnn.step(params, ix, h)
+    assert got == "".join(want)
+
+
+def test_sample_truncation_keeps_only_allowed_symbols_and_full_truncation_changes_nothing():
+    char_rnn, vocab, params = char_model()
+    plain = char_rnn.sample(params, vocab, 300, np.random.default_rng(1), temperature=1.5)
+    same = char_rnn.sample(params, vocab, 300, np.random.default_rng(1), temperature=1.5,
+                           truncate=lambda p: top_p(p, 1.0))
+    assert same == plain
+    seen = []
+
+    def spy(p):
+        q = top_k(p, 2)
+        seen.append((np.argsort(-p, kind="stable")[:2], q))
+        return q
+    text = char_rnn.sample(params, vocab, 100, np.random.default_rng(1), temperature=1.5, truncate=spy)
+    assert len(seen) == 100
+    assert all(vocab[c] in top2 for c, (top2, _) in zip(text, seen))
+
+
+def test_sample_bad_truncate():
+    char_rnn, vocab, params = char_model()
+    with pytest.raises(ValueError, match="truncate must be None or a function"):
+        char_rnn.sample(params, vocab, 5, np.random.default_rng(0), truncate=5)
