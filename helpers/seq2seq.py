@@ -342,7 +342,12 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
     rows = np.arange(N)[:, None]
     t = 0
     while t < steps and not done[np.isfinite(log_prob)].all():
-        step_logp, h = _decoder_step(params, prev, h, he, src_mask)
+        # run the decoder only for open hypotheses (finished and empty slots need no step)
+        live = (np.isfinite(log_prob) & ~done).ravel()
+        step_logp = np.zeros((N * B, V))
+        step_logp[live], h_live = _decoder_step(params, prev[live], h[live], he[live],
+                                                src_mask[live])
+        h[live] = h_live
         # candidates (N, B, V): open hypotheses extended by each symbol; a finished one
         # appears once, unchanged, as its candidate 0 (its other V - 1 are impossible)
         cand = log_prob[:, :, None] + step_logp.reshape(N, B, V)
@@ -350,8 +355,7 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
         kept[:, :, 0] = log_prob
         cand = np.where(done[:, :, None], kept, cand)
         cand_len = np.broadcast_to(np.where(done, length, t + 1)[:, :, None], (N, B, V))
-        with np.errstate(invalid="ignore"):               # -inf / n ** alpha stays -inf
-            key = cand / np.maximum(cand_len, 1) ** alpha
+        key = cand if alpha == 0 else cand / cand_len ** alpha   # -inf stays -inf
         best = np.argsort(-key.reshape(N, B * V), axis=1, kind="stable")[:, :B]
         beam, sym = best // V, best % V
         was_done = done[rows, beam]
@@ -364,8 +368,7 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
         h = h[flat]
         prev = ids[:, :, t].ravel()
         t += 1
-    with np.errstate(invalid="ignore"):
-        score = log_prob / np.maximum(length, 1) ** alpha
+    score = log_prob if alpha == 0 else log_prob / np.maximum(length, 1) ** alpha
     order = np.argsort(-score, axis=1, kind="stable")
     pick = lambda a: a[rows, order]
     return pick(ids)[:, :, :t], pick(length), pick(log_prob), pick(score)
