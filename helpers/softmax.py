@@ -84,22 +84,26 @@ def _check_probabilities(p):
     if p.ndim == 0 or p.shape[-1] == 0:
         raise ValueError(f"p must be a probability vector (or a batch of them along the last "
                          f"axis) with at least one symbol, got shape {p.shape}")
-    if np.isnan(p).any():
-        raise ValueError("p contains NaN; pass probabilities, e.g. softmax(logits, temperature)")
     if not np.isfinite(p).all() or (p < 0).any():
+        if np.isnan(p).any():
+            raise ValueError("p contains NaN; pass probabilities, e.g. softmax(logits, temperature)")
         raise ValueError("p must hold finite probabilities >= 0; pass softmax(logits, temperature)")
     total = p.sum(axis=-1, keepdims=True)
-    if not np.allclose(total, 1.0, rtol=0, atol=1e-6):
+    if np.abs(total - 1.0).max() > 1e-6:
         raise ValueError(f"every row of p must sum to 1 (within 1e-6), got sums from "
                          f"{total.min():.6g} to {total.max():.6g}; pass softmax(logits) "
                          f"(probabilities), not logits")
     return p / total
 
 
-def _keep_leading(p, n_keep):
-    """Keep the n_keep most likely symbols of every row of p (ties: the smaller index first),
-    set the rest to 0 and renormalise."""
-    order = np.argsort(-p, axis=-1, kind="stable")      # descending; stable: ties by index
+def _descending(p):
+    """Indices that sort every row of p from the most likely symbol down; stable, so equal
+    probabilities keep their index order (the smaller index counts as the more likely)."""
+    return np.argsort(-p, axis=-1, kind="stable")
+
+
+def _keep_leading(p, n_keep, order):
+    """Keep the n_keep first symbols of every row in `order`, set the rest to 0, renormalise."""
     keep_sorted = np.arange(p.shape[-1]) < np.asarray(n_keep)[..., None]
     keep = np.zeros(p.shape, dtype=bool)
     np.put_along_axis(keep, order, keep_sorted, axis=-1)
@@ -125,7 +129,7 @@ def top_k(p, k):
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= V:
         raise ValueError(f"k must be an integer with 1 <= k <= V = {V} (the number of symbols "
                          f"kept), got {k!r}")
-    return _keep_leading(p, int(k))
+    return _keep_leading(p, int(k), _descending(p))
 
 
 def top_p(p, mass):
@@ -152,7 +156,8 @@ def top_p(p, mass):
     if not 0 < m <= 1:                                  # also False for NaN
         raise ValueError(f"mass must lie in (0, 1] (the share of probability kept; 1 keeps "
                          f"everything), got {mass!r}")
-    running = np.cumsum(np.sort(p, axis=-1)[..., ::-1], axis=-1)
+    order = _descending(p)
+    running = np.cumsum(np.take_along_axis(p, order, axis=-1), axis=-1)
     # symbols before the running total reaches mass, plus the one that reaches it
     n_keep = np.minimum((running < m - 1e-12).sum(axis=-1) + 1, p.shape[-1])
-    return _keep_leading(p, n_keep)
+    return _keep_leading(p, n_keep, order)
