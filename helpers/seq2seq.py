@@ -296,7 +296,8 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
     Every added symbol makes the sum more negative, so with alpha = 0 (raw log-probability)
     the search prefers short outputs; alpha = 1 compares the mean log-probability per
     symbol instead, and values in between (0.6 to 0.7 is common in translation) trade the
-    two. (For word reversal the right length is the input's, so alpha matters little.)
+    two. (For word reversal the right length is the input's: the raw score has no
+    length bias to correct there, and alpha > 0 can only mislead.)
 
     At every step each open hypothesis in the beam is extended by every one of the V
     symbols; a finished one is carried over unchanged; the beam_width best candidates by
@@ -328,7 +329,7 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
         raise ValueError(f"steps must be >= 1, got {steps!r}")
     B, steps = int(beam_width), int(steps)
     he, h, _ = encoder_forward(params, src, lengths)
-    N, H, V = src.shape[0], h.shape[1], params["Why"].shape[0]
+    N, V = src.shape[0], params["Why"].shape[0]
     src_mask = np.arange(src.shape[1]) < lengths[:, None]
     # every beam of a word reads the same encoder states
     he, src_mask = np.repeat(he, B, axis=0), np.repeat(src_mask, B, axis=0)
