@@ -64,16 +64,22 @@ def step(params, ix, h):
     return h, params["Why"] @ h + params["by"]
 
 
-def sample(params, vocab, n, rng, temperature=1.0, prime="\n", stop=None, h=None):
+def sample(params, vocab, n, rng, temperature=1.0, prime="\n", stop=None, h=None,
+           truncate=None):
     """Generate up to n characters after feeding `prime` through the network.
 
     rng: np.random.Generator. temperature T: softmax(logits / T), T = 1/alpha.
     stop: a symbol that ends the sample early (it is included), e.g. '\\n' for one name.
+    truncate: None, or a function applied to every step's probabilities after the
+    temperature, e.g. lambda p: top_k(p, 5) or lambda p: top_p(p, 0.9) (helpers.softmax).
     Returns the generated text (without the prime).
     """
     if not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"n must be an integer >= 0 (characters to generate), got {n!r}")
     temperature = check_temperature(temperature)
+    if truncate is not None and not callable(truncate):
+        raise ValueError(f"truncate must be None or a function p -> p, e.g. "
+                         f"lambda p: top_k(p, 5), got {truncate!r}")
     if len(prime) == 0:
         raise ValueError("prime must hold at least one character to start from")
     ids = vocab.encode(prime)  # ValueError naming any character outside the vocabulary
@@ -82,7 +88,8 @@ def sample(params, vocab, n, rng, temperature=1.0, prime="\n", stop=None, h=None
         h, logits = step(params, ix, h)
     out = []
     for _ in range(n):
-        ix = sample_index(softmax(logits.astype(np.float64), temperature), rng)
+        p = softmax(logits.astype(np.float64), temperature)
+        ix = sample_index(p if truncate is None else truncate(p), rng)
         out.append(vocab.itos[ix])
         if stop is not None and out[-1] == stop:
             break

@@ -256,6 +256,125 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     return out[:, :steps_done], np.stack(probs, axis=1), attn
 
 
+# ---------------------------------------------------------------- beam search
+
+from .softmax import log_softmax  # noqa: E402  (beam search scores in log-probabilities)
+
+
+def sequence_log_probs(params, src, lengths, dec_in, dec_out, mask):
+    """The model's own (teacher-forced) log-probability of each target sequence.
+
+    Arguments as for loss_and_grads (dec_in = S + y without its last symbol, dec_out = y).
+    -> (N,) float64: sum over the unmasked steps t of ln p(y_t | y_<t, source).
+    """
+    he, h_last, _ = encoder_forward(params, src, lengths)
+    src_mask = np.arange(src.shape[1]) < lengths[:, None]
+    scores, _, _ = decoder_forward(params, dec_in, h_last, he, src_mask)
+    logp = log_softmax(scores.astype(np.float64), axis=-1)
+    picked = np.take_along_axis(logp, dec_out[..., None], axis=-1)[..., 0]
+    return np.where(mask, picked, 0.0).sum(axis=1)
+
+
+def _decoder_step(params, prev, h, he, src_mask):
+    """One free-running decoder step for a batch of hypotheses: prev (M,) ids, h (M, H)
+    -> log-probabilities of the next symbol (M, V) float64, the new state (M, H)."""
+    scores, _, cache = decoder_forward(params, prev[:, None], h, he, src_mask)
+    _, _, states = cache[1]                               # rnn_forward_projected's (h0, Whh, h)
+    return log_softmax(scores[:, 0].astype(np.float64), axis=-1), states[:, -1]
+
+
+def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha=0.0):
+    """Beam search: keep the beam_width best partial outputs at every step, not only one.
+
+    A hypothesis is a sequence of output symbols y_1..y_n that ends at its first end_id
+    (finished), or has `steps` symbols without one (cut off, as greedy_decode cuts it).
+    Its score is its log-probability under the model, divided by its length to the power
+    alpha (length normalisation):
+
+        score(y) = sum_t ln p(y_t | y_<t, source) / n ** alpha,     n = len(y), end_id counted
+
+    Every added symbol makes the sum more negative, so with alpha = 0 (raw log-probability)
+    the search prefers short outputs; alpha = 1 compares the mean log-probability per
+    symbol instead, and values in between (0.6 to 0.7 is common in translation) trade the
+    two. (For word reversal the right length is the input's: the raw score has no
+    length bias to correct there, and alpha > 0 can only mislead.)
+
+    At every step each open hypothesis in the beam is extended by every one of the V
+    symbols; a finished one is carried over unchanged; the beam_width best candidates by
+    score are kept (ties: the earlier beam, then the smaller symbol id, so beam_width = 1
+    is exactly greedy_decode). The search ends when every hypothesis in the beam is
+    finished or after `steps` steps. With a beam at least as wide as the number of
+    candidates it is exhaustive search; a narrow beam can miss the best sequence.
+    Works for the plain and the attention model (the encoder states are shared by the
+    beams of a word).
+
+    src (N, Ts), lengths (N,)  ->  for every word its final beam, best first:
+        ids (N, B, T) int64 (T <= steps steps run; after a hypothesis' length, end_id),
+        length (N, B) symbols in each hypothesis (end_id included),
+        log_prob (N, B) float64 raw sum of log-probabilities, score (N, B) float64.
+    B = beam_width; slots no hypothesis could fill have log_prob -inf.
+    """
+    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) \
+            or beam_width < 1:
+        raise ValueError(f"beam_width must be an integer >= 1 (1 is greedy decoding), "
+                         f"got {beam_width!r}")
+    try:
+        alpha = float(alpha)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a number >= 0 (0: raw log-probability), got {alpha!r}") from None
+    if not (np.isfinite(alpha) and alpha >= 0):
+        raise ValueError(f"alpha must be a finite number >= 0 (0: raw log-probability, "
+                         f"1: per-symbol mean), got {alpha!r}")
+    if int(steps) < 1:
+        raise ValueError(f"steps must be >= 1, got {steps!r}")
+    B, steps = int(beam_width), int(steps)
+    he, h, _ = encoder_forward(params, src, lengths)
+    N, V = src.shape[0], params["Why"].shape[0]
+    src_mask = np.arange(src.shape[1]) < lengths[:, None]
+    # every beam of a word reads the same encoder states
+    he, src_mask = np.repeat(he, B, axis=0), np.repeat(src_mask, B, axis=0)
+    h = np.repeat(h, B, axis=0)
+    log_prob = np.full((N, B), -np.inf)
+    log_prob[:, 0] = 0.0                                  # one empty hypothesis to start from
+    length = np.zeros((N, B), dtype=np.int64)
+    done = np.zeros((N, B), dtype=bool)
+    ids = np.full((N, B, steps), end_id, dtype=np.int64)
+    prev = np.full(N * B, start_id, dtype=np.int64)
+    rows = np.arange(N)[:, None]
+    t = 0
+    while t < steps and not done[np.isfinite(log_prob)].all():
+        # run the decoder only for open hypotheses (finished and empty slots need no step)
+        live = (np.isfinite(log_prob) & ~done).ravel()
+        step_logp = np.zeros((N * B, V))
+        step_logp[live], h_live = _decoder_step(params, prev[live], h[live], he[live],
+                                                src_mask[live])
+        h[live] = h_live
+        # candidates (N, B, V): open hypotheses extended by each symbol; a finished one
+        # appears once, unchanged, as its candidate 0 (its other V - 1 are impossible)
+        cand = log_prob[:, :, None] + step_logp.reshape(N, B, V)
+        kept = np.full((N, B, V), -np.inf)
+        kept[:, :, 0] = log_prob
+        cand = np.where(done[:, :, None], kept, cand)
+        cand_len = np.broadcast_to(np.where(done, length, t + 1)[:, :, None], (N, B, V))
+        key = cand if alpha == 0 else cand / cand_len ** alpha   # -inf stays -inf
+        best = np.argsort(-key.reshape(N, B * V), axis=1, kind="stable")[:, :B]
+        beam, sym = best // V, best % V
+        was_done = done[rows, beam]
+        log_prob = cand.reshape(N, B * V)[rows, best]
+        length = cand_len.reshape(N, B * V)[rows, best]
+        ids = ids[rows, beam]
+        ids[:, :, t] = np.where(was_done, end_id, sym)
+        done = was_done | (sym == end_id)
+        flat = (np.arange(N)[:, None] * B + beam).ravel()
+        h = h[flat]
+        prev = ids[:, :, t].ravel()
+        t += 1
+    score = log_prob if alpha == 0 else log_prob / np.maximum(length, 1) ** alpha
+    order = np.argsort(-score, axis=1, kind="stable")
+    pick = lambda a: a[rows, order]
+    return pick(ids)[:, :, :t], pick(length), pick(log_prob), pick(score)
+
+
 # ---------------------------------------------------------------- the model as an object
 
 class Seq2Seq:
@@ -310,6 +429,29 @@ class Seq2Seq:
                 d["attention"] = attn[n, :k, :lengths[n]]
             details.append(d)
         return (results, details) if return_details else results
+
+    def beam_translate(self, words, beam_width, alpha=0.0, return_details=False):
+        """Beam-search decoding (see beam_search) of a list of words -> list of output words.
+
+        beam_width = 1 gives the same words as translate (greedy). alpha: length
+        normalisation, score = log-probability / length ** alpha (0: raw log-probability).
+        With return_details also returns a list of dicts: 'log_prob' (ln p of the output
+        word, its final 'E' included), 'score', and 'beam': the final beam as
+        (word, log_prob) pairs, best first.
+        """
+        src, lengths = encode_source(words, self.vocab, self.max_len)
+        ids, length, logp, score = beam_search(self.params, src, lengths, self.max_len + 1,
+                                               self.vocab[START], self.vocab[END], beam_width,
+                                               alpha)
+        as_word = lambda row, n: self.vocab.decode(row[:n]).replace(END, "")[:self.max_len]
+        results = [as_word(ids[n, 0], length[n, 0]) for n in range(len(words))]
+        if not return_details:
+            return results
+        details = [{"log_prob": float(logp[n, 0]), "score": float(score[n, 0]),
+                    "beam": [(as_word(ids[n, b], length[n, b]), float(logp[n, b]))
+                             for b in range(ids.shape[1]) if np.isfinite(logp[n, b])]}
+                   for n in range(len(words))]
+        return results, details
 
     def teacher_forced(self, src_words, tgt_words):
         """What the decoder predicts at each step when it reads the TRUE previous characters
