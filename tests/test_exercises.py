@@ -224,6 +224,30 @@ def test_every_exercise_is_followed_by_its_check_cell(path):
             assert fn in tested, f"{title}: cell {j} does not check the function {fn!r}"
 
 
+@pytest.mark.parametrize("path", SOURCES, ids=ids)
+def test_nbgrader_takes_the_notebook_as_it_is(path):
+    """One exercise per cell, marked as an nbgrader solution cell (grade_id exNN_k), and its
+    check cell as a locked, graded test cell (grade_id checkNN_k): then nbgrader's own
+    pipeline (generate_assignment, autograde) accepts notebooks/ unchanged."""
+    from nbgrader.preprocessors import CheckCellMetadata, ClearSolutions, LockCells
+    nb = read(path)
+    regions = mx.exercise_regions(nb, path.name)
+    cells = [i for i, _ in regions]
+    assert len(cells) == len(set(cells)), "one exercise per cell (nbgrader grades cells)"
+    for index, title in regions:
+        nn, k = title.split(":")[0].split()[1].split(".")
+        meta = nb.cells[index].metadata.get("nbgrader", {})
+        assert meta.get("solution") is True and meta.get("grade") is False and \
+            meta.get("grade_id") == f"ex{nn}_{k}", f"{title}: nbgrader solution metadata {meta}"
+        meta = nb.cells[next_code_cell(nb, index)].metadata.get("nbgrader", {})
+        assert meta.get("grade") is True and meta.get("locked") is True and \
+            meta.get("solution") is False and meta.get("points", 0) > 0 and \
+            meta.get("grade_id") == f"check{nn}_{k}", f"{title}: nbgrader check-cell metadata {meta}"
+    for step in (CheckCellMetadata(), LockCells(), ClearSolutions()):   # nbgrader's defaults
+        nb, _ = step.preprocess(nb, {})
+    assert mx.BEGIN not in "".join(c.source for c in nb.cells)
+
+
 # ---------------------------------------------------------------- the conventions are enforced
 
 def nb_with(source, name="01_x.ipynb"):
