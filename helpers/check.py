@@ -21,13 +21,18 @@ original exception is chained, so the traceback still shows the line).
 Checks (the function under test is always the first argument):
 
     softmax_temperature(softmax_t)             01  softmax_t(logits, temperature) -> p
+    entropy(entropy_fn)                        01  entropy_fn(p) -> -sum p ln p (nats, last axis)
     rnn_step_forward(step)                     02  step(x, h_prev, Wxh, Whh, bh) -> h or (h, cache)
     bptt(lossFun)                              02  lossFun(inputs, targets, hprev, params) -> loss, grads, ...
     sample_index(sample)                       03  sample(p, rng) -> index
     sample_with_temperature(sample)            03  sample(logits, temperature, rng) -> index
+    adder_forward(forward, T=8, H=16)          04  forward(x, Wxh, Whh, Why) -> hs (T + 1, H), ps (T,)
     adder_bptt(bptt, T=8, H=16)                04  bptt(x, y, hs, ps, Wxh, Whh, Why) -> dWxh, dWhh, dWhy
+    ablate(ablate_fn)                          05  ablate_fn(params, units) -> params with units off
     attention_forward(attend)                  06  attend(hd, he, src_mask) -> c, a[, cache]
+    attention_backward(backward, forward)      06  backward(dc, cache) -> dhd, dhe
     bigram_counts(count)                       07  count(names) -> C (27, 27)
+    pad_batch(pad)                             07  pad(names) -> x, y, mask (N, longest + 1)
     lstm_step_forward(forward)                 08  forward(x, h_prev, c_prev, Wx, Wh, b) -> h, c, cache
     lstm_step_backward(backward, forward)      08  backward(dh, dc, cache) -> dx, dh_prev, dc_prev, dWx, dWh, db
 """
@@ -37,9 +42,10 @@ import numpy as np
 
 from .gradcheck import norm_rel_error, numerical_gradient
 
-__all__ = ["ExerciseError", "CHECKS", "softmax_temperature", "rnn_step_forward", "bptt",
-           "sample_index", "sample_with_temperature", "adder_bptt", "attention_forward",
-           "bigram_counts", "lstm_step_forward", "lstm_step_backward"]
+__all__ = ["ExerciseError", "CHECKS", "softmax_temperature", "entropy", "rnn_step_forward",
+           "bptt", "sample_index", "sample_with_temperature", "adder_forward", "adder_bptt",
+           "ablate", "attention_forward", "attention_backward", "bigram_counts", "pad_batch",
+           "lstm_step_forward", "lstm_step_backward"]
 
 GRAD_TOL = 1e-5    # norm_rel_error between a float64 gradient and a numerical one: ~1e-9 when right
 MATCH_TOL = 1e-6   # "your output equals this variant" (a known mistake, or the right answer)
@@ -230,6 +236,48 @@ def softmax_temperature(softmax_t):
     chk.require(np.isfinite(pt).all() and np.allclose(pt, [0.0, 0.0, 1.0]),
                 "at temperature 0.001 the result should be finite and put all the mass on the "
                 "largest logit; make sure the shift by the maximum comes before exp")
+    chk.ok()
+    chk.done()
+
+
+def entropy(entropy_fn):
+    """Exercise: entropy_fn(p) -> -sum p ln p in nats along the last axis (0 ln 0 counts as 0)."""
+    chk = _Check("entropy")
+    p = np.array([0.5, 0.25, 0.25])
+    want = _entropy(p)
+    got = float(_array(chk, _call(chk, entropy_fn, p.copy()), "the entropy"))
+    if not np.isclose(got, want, rtol=1e-9):
+        hint = _diagnose(got, [(-want, "the sign is wrong: entropy is minus the sum of p ln p, "
+                                "so it is >= 0"),
+                               (want / np.log(2), "this is in bits; the course measures entropy "
+                                "in nats (natural logarithm)"),
+                               (want / np.log(10), "this uses log10; the course measures entropy "
+                                "in nats (natural logarithm)")])
+        chk.fail(hint or f"wrong value for p = (0.5, 0.25, 0.25): expected about {want:.4f} nats, "
+                 f"got {got:.4f}")
+    chk.ok()
+
+    K = 4
+    u = float(_array(chk, _call(chk, entropy_fn, np.full(K, 1 / K)), "the entropy"))
+    chk.require(np.isclose(u, np.log(K)), f"the uniform distribution over {K} symbols should "
+                f"have the largest entropy, ln {K} = {np.log(K):.4f}, got {u:.4f}")
+    chk.ok()
+
+    sure = _array(chk, _call(chk, entropy_fn, np.array([0.0, 1.0, 0.0])), "the entropy")
+    chk.require(np.isfinite(sure).all(), "a probability of 0 gives nan (0 * ln 0): count 0 ln 0 "
+                "as 0, e.g. by taking the log only where p > 0")
+    chk.require(np.isclose(float(sure), 0.0), "a one-hot distribution (certainty) should have "
+                "entropy 0")
+    chk.ok()
+
+    P = np.array([[0.5, 0.25, 0.25], [1.0, 0.0, 0.0]])
+    rows = _array(chk, _call(chk, entropy_fn, P.copy()), "the entropy")
+    if rows.shape != (2,):
+        chk.fail(f"for probabilities of shape (2, 3) (two distributions, one per row) the result "
+                 f"should have shape (2,): one entropy per row, summed along the last axis; "
+                 f"got shape {rows.shape}")
+    chk.require(np.allclose(rows, [want, 0.0]), "with two distributions, one per row, each row's "
+                "entropy should be computed on its own (sum along the last axis)")
     chk.ok()
     chk.done()
 
@@ -516,6 +564,45 @@ def _adder_ref(x, y, hs, ps, Wxh, Whh, *args, deriv="sigmoid", carry=True, whh_t
     return da.T @ x, da.T @ (hs[:-1] if prev_h else hs[1:]), dz[None] @ hs[1:]
 
 
+def adder_forward(forward, T=8, H=16):
+    """Exercise: notebook 04's forward(x, Wxh, Whh, Why) -> hs (T + 1, H), ps (T,): sigmoid
+    hidden units h_t = sigmoid(Wxh x_t + Whh h_{t-1}), hs[0] = h_{-1} = 0, hs[t + 1] = h_t,
+    and ps_t = sigmoid(Why h_t). T and H: pass the notebook's, if forward reads them as globals."""
+    chk = _Check("the adder's forward pass")
+    rng = np.random.default_rng(3)
+    Wxh, Whh, Why = rng.uniform(-1, 1, (H, 2)), rng.uniform(-1, 1, (H, H)), rng.uniform(-1, 1, (1, H))
+    x = rng.integers(0, 2, (T, 2)).astype(np.float64)
+    out = _tuple(chk, _call(chk, forward, x.copy(), Wxh, Whh, Why), 2, "(hs, ps)")
+    hs, ps = _array(chk, out[0], "hs"), _array(chk, out[1], "ps")
+    _shape(chk, hs, (T + 1, H), "hs", " (T + 1, H): hs[0] is the state before the first step")
+    _shape(chk, ps, (T,), "ps", " (T,): one probability per bit")
+    chk.ok()
+
+    chk.require(np.all(hs[0] == 0), "hs[0], the state before the first step, should be 0")
+    chk.require(np.all((hs[1:] > 0) & (hs[1:] < 1)) and np.all((ps > 0) & (ps < 1)),
+                "hidden states and outputs should lie between 0 and 1: the units are sigmoids")
+    chk.ok()
+
+    want_hs, want_ps = _adder_forward(x, Wxh, Whh, Why)
+    if not _same(hs, want_hs):
+        wrong = np.zeros((T + 1, H))
+        for t in range(T):
+            wrong[t + 1] = _sigmoid(Wxh @ x[t] + hs[t] @ Whh)
+        hint = _diagnose(hs[1:], [
+            (wrong[1:], "the recurrent term uses Whh transposed; in notebook 04's column form it "
+             "is Whh @ h_{t-1}"),
+            (_sigmoid(x @ Wxh.T), "h_t does not depend on h_{t-1}: the recurrent term is missing")])
+        chk.fail(hint or "the hidden states differ from h_t = sigmoid(Wxh x_t + Whh h_{t-1})")
+    chk.ok()
+
+    if not _same(ps, want_ps):
+        hint = _diagnose(ps, [(_sigmoid(hs[:-1] @ Why[0]), "ps_t should read h_t = hs[t + 1]; "
+                               "yours reads the state before the step")])
+        chk.fail(hint or "the outputs differ from ps_t = sigmoid(Why h_t)")
+    chk.ok()
+    chk.done()
+
+
 def adder_bptt(bptt, T=8, H=16):
     """Exercise: notebook 04's bptt(x, y, hs, ps, Wxh, Whh, Why) -> dWxh, dWhh, dWhy for the
     loss 1/2 sum_t (ps_t - y_t)^2 of the sigmoid adder: x (T, 2), y (T,), hs (T + 1, H) with
@@ -558,6 +645,70 @@ def adder_bptt(bptt, T=8, H=16):
             chk.fail((f"d{k}: " + hint) if hint else f"d{k} disagrees with the numerical "
                      f"gradient of the loss (relative error {err:.1e}, should be below {GRAD_TOL:.0e})")
         chk.ok()
+    chk.done()
+
+
+def _run_logits(params, ids, h):
+    out = []
+    for ix in ids:
+        h = np.tanh(params["Wxh"][:, ix] + params["Whh"] @ h + params["bh"])
+        out.append(params["Why"] @ h + params["by"])
+    return np.array(out)
+
+
+def ablate(ablate_fn):
+    """Exercise: ablate_fn(params, units) -> a copy of params (min-char-rnn's Wxh (H, V),
+    Whh (H, H), bh (H,), Why (V, H), by (V,)) in which the hidden units `units` are switched off:
+    they no longer influence any other unit nor the output. params itself is left unchanged."""
+    chk = _Check("ablation")
+    rng = np.random.default_rng(14)
+    V, H = 6, 7
+    params = {"Wxh": rng.standard_normal((H, V)), "Whh": 0.5 * rng.standard_normal((H, H)),
+              "bh": rng.standard_normal(H), "Why": rng.standard_normal((V, H)),
+              "by": rng.standard_normal(V)}
+    before = {k: v.copy() for k, v in params.items()}
+    units = [1, 4]
+    q = _call(chk, ablate_fn, params, list(units))
+    chk.require(all(np.array_equal(params[k], before[k]) for k in params),
+                "your function changed the params it was given: work on a copy (np.array(v, "
+                "copy=True) for every array), so the original model stays intact")
+    chk.require(isinstance(q, dict) and all(k in q for k in params), "it should return a dict "
+                "with the same keys as params")
+    for k in params:
+        _shape(chk, _array(chk, q[k], k), params[k].shape, k, f" like params[{k!r}]")
+    chk.ok()
+
+    ids = list(rng.integers(0, V, 12))
+    h0 = np.zeros(H)
+    keep = [u for u in range(H) if u not in units]
+    # reference: the other units' behaviour with the ablated units' h held at 0
+    ref = {k: v.copy() for k, v in params.items()}
+    for k in ("Wxh", "Whh", "bh"):
+        ref[k][units] = 0
+    want = _run_logits(ref, ids, h0)
+    got = _run_logits({k: np.asarray(v, dtype=np.float64) for k, v in q.items()}, ids, h0)
+    if not _same(got, want):
+        wrong_cols = {k: v.copy() for k, v in params.items()}
+        wrong_cols["Wxh"][:, units] = 0
+        only_input = {k: v.copy() for k, v in params.items()}
+        only_input["Wxh"][units] = 0
+        wrong_out = {k: v.copy() for k, v in params.items()}
+        wrong_out["Why"][units] = 0
+        hint = _diagnose(got, [
+            (_run_logits(wrong_cols, ids, h0), "columns of Wxh belong to input characters, not "
+             "to hidden units: a unit's incoming weights are its row"),
+            (_run_logits(only_input, ids, h0), "the units still get input through Whh and bh: "
+             "a switched-off unit must stay at 0 (or send nothing) at every step"),
+            (_run_logits(wrong_out, ids, h0), "rows of Why belong to output characters, not to "
+             "hidden units: what a unit sends to the output is a column of Why")])
+        chk.fail(hint or "the output of the ablated model should equal that of the model with "
+                 "the switched-off units held at 0")
+    chk.ok()
+
+    same = _call(chk, ablate_fn, params, [])
+    chk.require(_same(_run_logits(same, ids, h0), _run_logits(params, ids, h0)),
+                "switching off no unit should leave the model's outputs unchanged")
+    chk.ok()
     chk.done()
 
 
@@ -633,6 +784,60 @@ def attention_forward(attend):
     chk.done()
 
 
+def _attention_ref_backward(dc, hd, he, mask, *, jacobian=True, keys=True, values=True):
+    _, a = _attention_ref(hd, he, mask)
+    da = dc @ he.transpose(0, 2, 1)
+    de = a * (da - (da * a).sum(axis=-1, keepdims=True)) if jacobian else a * da
+    dhe = (a.transpose(0, 2, 1) @ dc if values else 0) + (de.transpose(0, 2, 1) @ hd if keys else 0)
+    return de @ he, dhe
+
+
+def attention_backward(backward, forward):
+    """Exercise: backward(dc, cache) -> dhd (N, Td, H), dhe (N, Ts, H), the gradients of the
+    context's loss with respect to the decoder and encoder states, with the cache made by your
+    forward(hd, he, src_mask) -> c, a, cache (checked by its values first)."""
+    chk = _Check("attention backward")
+    rng = np.random.default_rng(12)
+    N, Td, Ts, H = 2, 3, 4, 5
+    hd, he = rng.standard_normal((N, Td, H)), rng.standard_normal((N, Ts, H))
+    mask = np.arange(Ts) < np.array([Ts, 3])[:, None]
+    out = _tuple(chk, _call(chk, forward, hd.copy(), he.copy(), mask.copy()), 3, "(c, a, cache)")
+    c_want, a_want = _attention_ref(hd, he, mask)
+    chk.require(_same(out[0], c_want) and _same(out[1], a_want), "your attention forward is "
+                "wrong; make check.attention_forward pass first")
+    dc = rng.standard_normal((N, Td, H))
+    grads = _tuple(chk, _call(chk, backward, dc.copy(), out[2]), 2, "(dhd, dhe)")
+    dhd, dhe = _array(chk, grads[0], "dhd"), _array(chk, grads[1], "dhe")
+    _shape(chk, dhd, hd.shape, "dhd", " like hd")
+    _shape(chk, dhe, he.shape, "dhe", " like he")
+    chk.ok()
+
+    mistakes = [
+        (dict(jacobian=False), "the gradient does not go back through the softmax correctly: a "
+         "weight's score also lowers every other weight of its row, so subtract the row's "
+         "weighted mean of da before multiplying by a"),
+        (dict(keys=False), "dhe misses the path through the scores: he is used twice, as keys "
+         "(in the scores) and as values (in the context)"),
+        (dict(values=False), "dhe misses the path through the context: he is used twice, as keys "
+         "(in the scores) and as values (c = a he)"),
+    ]
+    variants = [(_attention_ref_backward(dc, hd, he, mask, **kw), h) for kw, h in mistakes]
+    arrays = [hd.copy(), he.copy()]
+
+    def loss():
+        return np.sum(dc * _attention_ref(arrays[0], arrays[1], mask)[0])
+
+    for k, name, got in ((1, "dhe", dhe), (0, "dhd", dhd)):
+        num = numerical_gradient(loss, arrays[k])
+        err = norm_rel_error(got, num) if np.isfinite(got).all() else np.inf
+        if err > GRAD_TOL:
+            hint = _diagnose(got, [(v[k], h) for v, h in variants])
+            chk.fail(f"{name}: " + (hint or f"disagrees with the numerical gradient (relative "
+                     f"error {err:.1e}, should be below {GRAD_TOL:.0e})"))
+        chk.ok()
+    chk.done()
+
+
 # ---------------------------------------------------------------- 07 bigram counts
 
 BIGRAM_NAMES = ["emma", "ava", "ananya", "bob", "li"]
@@ -695,6 +900,53 @@ def bigram_counts(count):
     one = _array(chk, _call(chk, count, ["a"]), "C")
     chk.require(one.sum() == 2 and one[0, 1] == 1 and one[1, 0] == 1,
                 "for the single name 'a' C should hold exactly '\\n' -> 'a' and 'a' -> '\\n'")
+    chk.ok()
+    chk.done()
+
+
+def pad_batch(pad):
+    """Exercise: pad(names) -> x (N, T), y (N, T), mask (N, T) with T = longest name + 1:
+    x[n] = '\\n' + name, y[n] = name + '\\n' as ids of names_vocab() ('\\n' is 0, 'a'..'z'
+    1..26), padded at the end; mask True at the len(name) + 1 real positions."""
+    chk = _Check("padded batch")
+    symbols = "\n" + "abcdefghijklmnopqrstuvwxyz"
+    names = ["ava", "christopher", "li"]
+    N, T = len(names), max(map(len, names)) + 1
+    out = _tuple(chk, _call(chk, pad, list(names)), 3, "(x, y, mask)")
+    x, y, mask = (np.asarray(a) for a in out[:3])
+    for a, what in ((x, "x"), (y, "y"), (mask, "mask")):
+        if a.shape == (N, T - 1):
+            chk.fail(f"{what} has shape {a.shape}; with the '\\n' that starts (x) or ends (y) "
+                     f"each name, T is the longest name + 1 = {T}")
+        _shape(chk, a, (N, T), what, " (N, T) with T = longest name + 1")
+    chk.require(np.issubdtype(x.dtype, np.integer) and np.issubdtype(y.dtype, np.integer),
+                "x and y should hold integer ids")
+    chk.require(np.isin(mask, (0, 1)).all(), "mask should be True/False (or 1/0)")
+    mask = mask.astype(bool)
+    chk.ok()
+
+    lengths = np.array([len(n) + 1 for n in names])
+    if not np.array_equal(mask.sum(axis=1), lengths):
+        if np.array_equal(mask.sum(axis=1), lengths - 1):
+            chk.fail("the mask leaves out one position per name: the final '\\n' is a real "
+                     "target too (a name of n letters has n + 1 targets)")
+        chk.fail("mask should be True at the first len(name) + 1 positions of each row, False after")
+    chk.require(np.array_equal(mask, np.arange(T) < lengths[:, None]),
+                "mask should be True at the first len(name) + 1 positions of each row, False after")
+    chk.ok()
+
+    enc = lambda s: [symbols.index(ch) for ch in s]
+    for n, name in enumerate(names):
+        L = len(name) + 1
+        xs, ys = list(x[n, :L]), list(y[n, :L])
+        if xs == enc(name + "\n") and ys == enc("\n" + name):
+            chk.fail("x and y are swapped: x, the input, starts with '\\n'; y, the target, ends with it")
+        if xs != enc("\n" + name):
+            chk.fail(f"x for {name!r} should be the ids of '\\n' + name; check the start "
+                     "symbol and the vocabulary's ids ('\\n' is 0, 'a' is 1)")
+        if ys != enc(name + "\n"):
+            chk.fail(f"y for {name!r} should be the ids of name + '\\n': x shifted by one, "
+                     "ending with '\\n'")
     chk.ok()
     chk.done()
 
@@ -840,7 +1092,9 @@ def lstm_step_backward(backward, forward):
     chk.done()
 
 
-CHECKS = {"softmax_temperature": softmax_temperature, "rnn_step_forward": rnn_step_forward,
+CHECKS = {"softmax_temperature": softmax_temperature, "entropy": entropy,
+          "rnn_step_forward": rnn_step_forward, "adder_forward": adder_forward, "ablate": ablate,
+          "attention_backward": attention_backward, "pad_batch": pad_batch,
           "bptt": bptt, "sample_index": sample_index,
           "sample_with_temperature": sample_with_temperature, "adder_bptt": adder_bptt,
           "attention_forward": attention_forward, "bigram_counts": bigram_counts,

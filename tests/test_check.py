@@ -543,3 +543,177 @@ def test_lstm_forward_mistakes_are_caught(forward, hint):
     fails_with(lambda: check.lstm_step_forward(forward), hint)
     # the backward check checks the forward first: a wrong cache is not blamed on the backward
     fails_with(lambda: check.lstm_step_backward(make_lstm_backward(), forward), hint)
+
+
+# ---------------------------------------------------------------- 01 entropy
+
+def test_entropy_reference_passes(capsys):
+    from helpers.softmax import entropy
+    check.entropy(entropy)
+    assert capsys.readouterr().out == "entropy: all 4 checks passed\n"
+
+
+@pytest.mark.parametrize("mutant, hint", [
+    (lambda p: -(np.asarray(p) * np.log(np.asarray(p))).sum(axis=-1), r"0 \* ln 0"),
+    (lambda p: (np.asarray(p) * np.log(np.where(np.asarray(p) > 0, p, 1))).sum(axis=-1),
+     r"sign is wrong"),
+    (lambda p: -(np.asarray(p) * np.log2(np.where(np.asarray(p) > 0, p, 1))).sum(axis=-1),
+     r"in bits.*nats"),
+    (lambda p: -(np.asarray(p) * np.log(np.where(np.asarray(p) > 0, p, 1))).sum(),
+     r"one entropy per row"),
+], ids=["nan_at_zero", "sign", "bits", "whole_array"])
+def test_entropy_mistakes_are_caught(mutant, hint):
+    fails_with(lambda: check.entropy(mutant), hint)
+
+
+# ---------------------------------------------------------------- 04 the adder's forward
+
+def make_adder_forward(act="sigmoid", whh_t=False, recurrent=True, ps_prev=False):
+    def forward(x, Wxh, Whh, Why):
+        T, H = x.shape[0], Whh.shape[0]
+        f = sig if act == "sigmoid" else np.tanh
+        hs = np.zeros((T + 1, H))
+        for t in range(T):
+            rec = (hs[t] @ Whh if whh_t else Whh @ hs[t]) if recurrent else 0
+            hs[t + 1] = f(Wxh @ x[t] + rec)
+        ps = sig((hs[:-1] if ps_prev else hs[1:]) @ Why[0])
+        return hs, ps
+    return forward
+
+
+def test_adder_forward_reference_passes(capsys):
+    def helpers_forward(x, Wxh, Whh, Why):
+        p, cache = B.forward(x[None], {"Wxh": Wxh, "Whh": Whh, "Why": Why})
+        return cache[1][:, 0], p[0]
+    check.adder_forward(helpers_forward)
+    check.adder_forward(make_adder_forward(), T=5, H=3)
+    assert capsys.readouterr().out.count("the adder's forward pass: all 4 checks passed") == 2
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (dict(act="tanh"), r"between 0 and 1: the units are sigmoids"),
+    (dict(whh_t=True), r"uses Whh transposed"),
+    (dict(recurrent=False), r"does not depend on h_\{t-1\}"),
+    (dict(ps_prev=True), r"ps_t should read h_t = hs\[t \+ 1\]"),
+], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
+def test_adder_forward_mistakes_are_caught(mistake, hint):
+    fails_with(lambda: check.adder_forward(make_adder_forward(**mistake)), hint)
+
+
+# ---------------------------------------------------------------- 05 ablation
+
+def test_ablate_reference_passes(capsys):
+    from helpers.interpret import ablate
+
+    def silence_outgoing(params, units):           # another right answer: the unit sends nothing
+        q = {k: v.copy() for k, v in params.items()}
+        q["Whh"][:, units] = 0
+        q["Why"][:, units] = 0
+        return q
+    check.ablate(ablate)
+    check.ablate(silence_outgoing)
+    assert capsys.readouterr().out.count("ablation: all 3 checks passed") == 2
+
+
+def ablate_in_place(params, units):
+    for k in ("Wxh", "Whh", "bh"):
+        params[k][units] = 0
+    return params
+
+
+def ablate_columns(params, units):
+    q = {k: v.copy() for k, v in params.items()}
+    q["Wxh"][:, units] = 0
+    return q
+
+
+def ablate_input_only(params, units):
+    q = {k: v.copy() for k, v in params.items()}
+    q["Wxh"][units] = 0
+    return q
+
+
+def ablate_why_rows(params, units):
+    q = {k: v.copy() for k, v in params.items()}
+    q["Why"][units] = 0
+    return q
+
+
+@pytest.mark.parametrize("mutant, hint", [
+    (ablate_in_place, r"changed the params it was given"),
+    (ablate_columns, r"columns of Wxh belong to input characters"),
+    (ablate_input_only, r"still get input through Whh and bh"),
+    (ablate_why_rows, r"rows of Why belong to output characters"),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_ablate_mistakes_are_caught(mutant, hint):
+    fails_with(lambda: check.ablate(mutant), hint)
+
+
+# ---------------------------------------------------------------- 06 attention backward
+
+def make_attention_backward(jacobian=True, keys=True, values=True):
+    def backward(dc, cache):
+        hd, he, a = cache
+        da = dc @ he.transpose(0, 2, 1)
+        de = a * (da - (da * a).sum(axis=-1, keepdims=True)) if jacobian else a * da
+        dhe = (a.transpose(0, 2, 1) @ dc if values else 0) + (de.transpose(0, 2, 1) @ hd if keys else 0)
+        return de @ he, dhe
+    return backward
+
+
+def test_attention_backward_reference_passes(capsys):
+    from helpers.seq2seq import attention_backward
+    check.attention_backward(attention_backward, ref_attention_forward)
+    check.attention_backward(make_attention_backward(), ref_attention_forward)
+    assert capsys.readouterr().out.count("attention backward: all 3 checks passed") == 2
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (dict(jacobian=False), r"does not go back through the softmax"),
+    (dict(keys=False), r"dhe: dhe misses the path through the scores"),
+    (dict(values=False), r"dhe: dhe misses the path through the context"),
+], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
+def test_attention_backward_mistakes_are_caught(mistake, hint):
+    fails_with(lambda: check.attention_backward(make_attention_backward(**mistake),
+                                                ref_attention_forward), hint)
+
+
+def test_attention_backward_blames_a_wrong_forward_first():
+    fails_with(lambda: check.attention_backward(make_attention_backward(),
+                                                lambda *a: attention_no_mask(*a) + (None,)),
+               r"make check.attention_forward pass first")
+
+
+# ---------------------------------------------------------------- 07 padded batch
+
+def make_pad(short=False, mask_letters_only=False, swap=False, no_start=False):
+    def pad(names):
+        T = max(map(len, names)) + (0 if short else 1)
+        x = np.zeros((len(names), T), dtype=np.int64)
+        y, mask = x.copy(), np.zeros((len(names), T), dtype=bool)
+        for n, name in enumerate(names):
+            ids = VOCAB.encode(("" if no_start else "\n") + name + "\n")
+            L = len(name) + 1
+            xi, yi = (ids[1:], ids[:-1]) if swap else (ids[:-1], ids[1:])
+            x[n, :min(L, T)], y[n, :min(L, T)] = xi[:T], yi[:T]
+            mask[n, :(L - 1 if mask_letters_only else L)] = True
+        return x, y, mask
+    return pad
+
+
+def test_pad_batch_reference_passes(capsys):
+    from helpers.names import pad_batch
+    check.pad_batch(pad_batch)
+    check.pad_batch(make_pad())
+    assert capsys.readouterr().out.count("padded batch: all 3 checks passed") == 2
+
+
+def test_pad_batch_mistakes_are_caught():
+    fails_with(lambda: check.pad_batch(make_pad(short=True)), r"T is the longest name \+ 1")
+    fails_with(lambda: check.pad_batch(make_pad(mask_letters_only=True)), r"final '\\n' is a real target")
+    fails_with(lambda: check.pad_batch(make_pad(swap=True)), r"x and y are swapped")
+
+    def pad_no_start(names):
+        x, y, mask = make_pad()(names)
+        return np.roll(x, -1, axis=1), y, mask
+    fails_with(lambda: check.pad_batch(pad_no_start), r"x for 'ava' should be the ids of '\\n' \+ name")
