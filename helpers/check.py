@@ -64,9 +64,11 @@ class _Check:
         self.title, self.passed = title, 0
 
     def fail(self, hint):
+        __tracebackhide__ = True
         raise ExerciseError(f"{self.title}: {hint}")
 
     def require(self, condition, hint):
+        __tracebackhide__ = True
         if not condition:
             self.fail(hint)
 
@@ -96,6 +98,7 @@ def _describe(args):
 def _call(chk, f, *args):
     """f(*args) with floating-point warnings silenced. NotImplementedError (an unfinished stub)
     passes through; any other exception becomes an ExerciseError naming the inputs."""
+    __tracebackhide__ = True
     try:
         with np.errstate(all="ignore"):
             return f(*args)
@@ -110,6 +113,7 @@ def _call(chk, f, *args):
 
 
 def _array(chk, value, what):
+    __tracebackhide__ = True
     try:
         a = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -131,11 +135,13 @@ def _diagnose(got, variants):
 
 
 def _shape(chk, a, shape, what, why=""):
+    __tracebackhide__ = True
     if a.shape != tuple(shape):
         chk.fail(f"{what} should have shape {tuple(shape)}{why}, got {a.shape}")
 
 
 def _tuple(chk, out, n_min, what):
+    __tracebackhide__ = True
     if not isinstance(out, (tuple, list)) or len(out) < n_min:
         got = f"a {type(out).__name__} of {len(out)}" if isinstance(out, (tuple, list)) \
             else type(out).__name__
@@ -163,6 +169,7 @@ def _entropy(p):
 def softmax_temperature(softmax_t):
     """Exercise: softmax_t(logits, temperature) -> probabilities softmax(logits / T) along the
     last axis, same shape as logits, finite for huge logits and tiny temperatures."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("softmax with temperature")
     z = np.array([1.0, 2.0, 3.0])
     Z = np.random.default_rng(0).normal(scale=3.0, size=(4, 5))
@@ -242,6 +249,7 @@ def softmax_temperature(softmax_t):
 
 def entropy(entropy_fn):
     """Exercise: entropy_fn(p) -> -sum p ln p in nats along the last axis (0 ln 0 counts as 0)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("entropy")
     p = np.array([0.5, 0.25, 0.25])
     want = _entropy(p)
@@ -287,6 +295,7 @@ def entropy(entropy_fn):
 def rnn_step_forward(step):
     """Exercise: step(x, h_prev, Wxh, Whh, bh) -> h (N, H) (or (h, cache)), with row vectors:
     x (N, D), h_prev (N, H), Wxh (H, D), Whh (H, H), bh (H,), h = tanh of the pre-activation."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("RNN step forward")
     rng = np.random.default_rng(2)
     N, D, H = 3, 4, 5
@@ -374,6 +383,7 @@ def bptt(lossFun):
     """Exercise: min-char-rnn's lossFun(inputs, targets, hprev, params) -> loss, grads, ...
     with params and grads dicts over Wxh (H, V), Whh (H, H), bh (H,), Why (V, H), by (V,), the
     loss summed over the steps (nats), inputs/targets lists of character ids, hprev (H,)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("backpropagation through time")
     rng = np.random.default_rng(5)
     V, H, T = 4, 3, 5
@@ -444,6 +454,7 @@ def bptt(lossFun):
 # ---------------------------------------------------------------- 03 sampling
 
 def _draws(chk, sample, args_of_rng, seed, n):
+    __tracebackhide__ = True
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
@@ -453,6 +464,7 @@ def _draws(chk, sample, args_of_rng, seed, n):
 
 
 def _index(chk, ix):
+    __tracebackhide__ = True
     a = np.asarray(ix)
     if a.ndim != 0 or not (isinstance(ix, numbers.Integral) or np.issubdtype(a.dtype, np.integer)):
         chk.fail(f"it should return one index (an int), got {type(ix).__name__}"
@@ -463,6 +475,7 @@ def _index(chk, ix):
 def _check_sampler(chk, sample, make_args, flip_args, p, K):
     """Shared properties of a sampler whose distribution over K indices is p (flip_args: the
     same distribution reversed, to tell the argmax from a generator made inside)."""
+    __tracebackhide__ = True
     first = _draws(chk, sample, make_args, 7, 40)
     chk.require(((first >= 0) & (first < K)).all(),
                 f"indices should lie in 0 .. {K - 1}, got {first.min()} .. {first.max()}")
@@ -499,6 +512,7 @@ def _check_sampler(chk, sample, make_args, flip_args, p, K):
 def sample_index(sample):
     """Exercise: sample(p, rng) -> one index i drawn with probability p[i], using only the
     np.random.Generator rng (same seed, same draws)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("sampling an index")
     p = np.array([0.1, 0.2, 0.3, 0.4])
     _check_sampler(chk, sample, lambda rng: (p.copy(), rng), lambda rng: (p[::-1].copy(), rng),
@@ -512,6 +526,7 @@ def sample_index(sample):
 
 def sample_with_temperature(sample):
     """Exercise: sample(logits, temperature, rng) -> one index drawn from softmax(logits / T)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("sampling with temperature")
     z = np.array([1.0, 2.0, 3.0, 0.5])
     p1 = _softmax_ref(z)
@@ -568,6 +583,7 @@ def adder_forward(forward, T=8, H=16):
     """Exercise: notebook 04's forward(x, Wxh, Whh, Why) -> hs (T + 1, H), ps (T,): sigmoid
     hidden units h_t = sigmoid(Wxh x_t + Whh h_{t-1}), hs[0] = h_{-1} = 0, hs[t + 1] = h_t,
     and ps_t = sigmoid(Why h_t). T and H: pass the notebook's, if forward reads them as globals."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("the adder's forward pass")
     rng = np.random.default_rng(3)
     Wxh, Whh, Why = rng.uniform(-1, 1, (H, 2)), rng.uniform(-1, 1, (H, H)), rng.uniform(-1, 1, (1, H))
@@ -608,6 +624,7 @@ def adder_bptt(bptt, T=8, H=16):
     loss 1/2 sum_t (ps_t - y_t)^2 of the sigmoid adder: x (T, 2), y (T,), hs (T + 1, H) with
     hs[0] = 0 and hs[t + 1] = h_t, ps (T,), Wxh (H, 2), Whh (H, H), Why (1, H).
     T and H: pass the notebook's, if your function reads them as globals."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("the adder's backward pass")
     rng = np.random.default_rng(4)
     Wxh, Whh, Why = rng.uniform(-1, 1, (H, 2)), rng.uniform(-1, 1, (H, H)), rng.uniform(-1, 1, (1, H))
@@ -660,6 +677,7 @@ def ablate(ablate_fn):
     """Exercise: ablate_fn(params, units) -> a copy of params (min-char-rnn's Wxh (H, V),
     Whh (H, H), bh (H,), Why (V, H), by (V,)) in which the hidden units `units` are switched off:
     they no longer influence any other unit nor the output. params itself is left unchanged."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("ablation")
     rng = np.random.default_rng(14)
     V, H = 6, 7
@@ -725,6 +743,7 @@ def attention_forward(attend):
     """Exercise: attend(hd, he, src_mask) -> context c (N, Td, H), weights a (N, Td, Ts)[, cache]:
     dot-product attention of every decoder state over the encoder states; src_mask (N, Ts) is
     True at real characters, False at padding (which must get weight 0)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("attention forward")
     rng = np.random.default_rng(6)
     N, Td, Ts, H = 2, 3, 4, 5
@@ -796,6 +815,7 @@ def attention_backward(backward, forward):
     """Exercise: backward(dc, cache) -> dhd (N, Td, H), dhe (N, Ts, H), the gradients of the
     context's loss with respect to the decoder and encoder states, with the cache made by your
     forward(hd, he, src_mask) -> c, a, cache (checked by its values first)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("attention backward")
     rng = np.random.default_rng(12)
     N, Td, Ts, H = 2, 3, 4, 5
@@ -856,6 +876,7 @@ def _bigram_ref(names):
 def bigram_counts(count):
     """Exercise: count(names) -> C (27, 27), C[a, b] = how often symbol b follows symbol a in
     '\\n' + name + '\\n' over all names; ids of names_vocab(): '\\n' is 0, 'a'..'z' are 1..26."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("bigram counts")
     symbols = "\n" + "abcdefghijklmnopqrstuvwxyz"
     names = list(BIGRAM_NAMES)
@@ -908,6 +929,7 @@ def pad_batch(pad):
     """Exercise: pad(names) -> x (N, T), y (N, T), mask (N, T) with T = longest name + 1:
     x[n] = '\\n' + name, y[n] = name + '\\n' as ids of names_vocab() ('\\n' is 0, 'a'..'z'
     1..26), padded at the end; mask True at the len(name) + 1 real positions."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("padded batch")
     symbols = "\n" + "abcdefghijklmnopqrstuvwxyz"
     names = ["ava", "christopher", "li"]
@@ -987,6 +1009,7 @@ def _lstm_inputs(seed=8, N=3, D=4, H=2):
 
 def _check_lstm_forward(chk, forward):
     """Run forward on fixed inputs; fail with a hint unless h and c are right. -> inputs, cache."""
+    __tracebackhide__ = True
     args = _lstm_inputs()
     x, h_prev, c_prev, Wx, Wh, b = args
     N, H = h_prev.shape
@@ -1023,6 +1046,7 @@ def lstm_step_forward(forward):
     """Exercise: forward(x, h_prev, c_prev, Wx, Wh, b) -> h, c, cache; Wx (4H, D), Wh (4H, H),
     b (4H,), gate blocks i, f, g, o (torch's order), i, f, o sigmoids, g tanh,
     c = f * c_prev + i * g, h = o * tanh(c)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("LSTM step forward")
     _check_lstm_forward(chk, forward)
     chk.ok()
@@ -1043,6 +1067,7 @@ def lstm_step_backward(backward, forward):
     """Exercise: backward(dh, dc, cache) -> dx, dh_prev, dc_prev, dWx, dWh, db, with the cache
     made by your forward(x, h_prev, c_prev, Wx, Wh, b) -> h, c, cache (checked first).
     dh, dc: upstream gradients of h and of c (dc comes from the next step's cell state)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = _Check("LSTM step backward")
     args, cache = _check_lstm_forward(chk, forward)
     chk.ok()
