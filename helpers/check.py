@@ -24,6 +24,7 @@ Checks (the function under test is always the first argument):
     entropy(entropy_fn)                        01  entropy_fn(p) -> -sum p ln p (nats, last axis)
     rnn_step_forward(step)                     02  step(x, h_prev, Wxh, Whh, bh) -> h or (h, cache)
     bptt(lossFun)                              02  lossFun(inputs, targets, hprev, params) -> loss, grads, ...
+    char_step(step)                            03  step(params, ix, h) -> h_new (H,), logits (V,)
     sample_index(sample)                       03  sample(p, rng) -> index
     sample_with_temperature(sample)            03  sample(logits, temperature, rng) -> index
     adder_forward(forward, T=8, H=16)          04  forward(x, Wxh, Whh, Why) -> hs (T + 1, H), ps (T,)
@@ -43,7 +44,7 @@ import numpy as np
 from .gradcheck import norm_rel_error, numerical_gradient
 
 __all__ = ["ExerciseError", "CHECKS", "softmax_temperature", "entropy", "rnn_step_forward",
-           "bptt", "sample_index", "sample_with_temperature", "adder_forward", "adder_bptt",
+           "bptt", "char_step", "sample_index", "sample_with_temperature", "adder_forward", "adder_bptt",
            "ablate", "attention_forward", "attention_backward", "bigram_counts", "pad_batch",
            "lstm_step_forward", "lstm_step_backward"]
 
@@ -673,6 +674,55 @@ def _run_logits(params, ids, h):
     return np.array(out)
 
 
+def char_step(step):
+    """Exercise: step(params, ix, h) -> h_new (H,), logits (V,): one step of min-char-rnn for the
+    character id ix (an int), h (H,) the previous state, params with Wxh (H, V), Whh (H, H),
+    bh (H,), Why (V, H), by (V,); the one-hot product Wxh @ onehot(ix) is the column Wxh[:, ix]."""
+    chk = _Check("one character step")
+    __tracebackhide__ = True
+    rng = np.random.default_rng(15)
+    V, H = 6, 4
+    p = {"Wxh": rng.standard_normal((H, V)), "Whh": 0.5 * rng.standard_normal((H, H)),
+         "bh": rng.standard_normal(H), "Why": rng.standard_normal((V, H)), "by": rng.standard_normal(V)}
+    h = np.tanh(rng.standard_normal(H))
+    out = _tuple(chk, _call(chk, step, p, 2, h.copy()), 2, "(h, logits)")
+    h_new, logits = _array(chk, out[0], "h"), _array(chk, out[1], "logits")
+    _shape(chk, h_new, (H,), "the new h", " (H,)")
+    _shape(chk, logits, (V,), "the logits", " (V,): one score per character")
+    chk.ok()
+
+    want = np.tanh(p["Wxh"] @ np.eye(V)[2] + p["Whh"] @ h + p["bh"])
+    if not _same(h_new, want):
+        hint = _diagnose(h_new, [
+            (np.tanh(p["Wxh"] @ np.eye(V)[2] + p["Whh"].T @ h + p["bh"]), "the recurrent term "
+             "uses Whh transposed; with column vectors it is Whh @ h"),
+            (np.tanh(p["Wxh"] @ np.eye(V)[2] + p["Whh"] @ h), "the bias bh is not added"),
+            (np.tanh(p["Wxh"] @ np.eye(V)[2] + p["bh"]), "the new h does not depend on the old one"),
+            (p["Wxh"] @ np.eye(V)[2] + p["Whh"] @ h + p["bh"], "the tanh is missing")])
+        chk.fail(hint or "the new h differs from tanh(Wxh onehot(ix) + Whh h + bh); the one-hot "
+                 "product picks the column ix of Wxh")
+    chk.ok()
+
+    if not _same(logits, p["Why"] @ want + p["by"]):
+        hint = _diagnose(logits, [(p["Why"] @ h + p["by"], "the logits are computed from the old "
+                                   "h; use the new one"),
+                                  (p["Why"] @ want, "the output bias by is not added")])
+        chk.fail(hint or "the logits differ from Why h_new + by")
+    chk.ok()
+
+    ids = list(rng.integers(0, V, 5))
+    hh = h.copy()
+    for ix in ids:
+        out = _call(chk, step, p, int(ix), hh)
+        hh = _array(chk, out[0], "h")
+    ref = h.copy()
+    for ix in ids:
+        ref = np.tanh(p["Wxh"][:, ix] + p["Whh"] @ ref + p["bh"])
+    chk.require(_same(hh, ref), "five steps in a row should carry the state from step to step")
+    chk.ok()
+    chk.done()
+
+
 def ablate(ablate_fn):
     """Exercise: ablate_fn(params, units) -> a copy of params (min-char-rnn's Wxh (H, V),
     Whh (H, H), bh (H,), Why (V, H), by (V,)) in which the hidden units `units` are switched off:
@@ -1117,7 +1167,7 @@ def lstm_step_backward(backward, forward):
     chk.done()
 
 
-CHECKS = {"softmax_temperature": softmax_temperature, "entropy": entropy,
+CHECKS = {"softmax_temperature": softmax_temperature, "entropy": entropy, "char_step": char_step,
           "rnn_step_forward": rnn_step_forward, "adder_forward": adder_forward, "ablate": ablate,
           "attention_backward": attention_backward, "pad_batch": pad_batch,
           "bptt": bptt, "sample_index": sample_index,

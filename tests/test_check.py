@@ -717,3 +717,31 @@ def test_pad_batch_mistakes_are_caught():
         x, y, mask = make_pad()(names)
         return np.roll(x, -1, axis=1), y, mask
     fails_with(lambda: check.pad_batch(pad_no_start), r"x for 'ava' should be the ids of '\\n' \+ name")
+
+
+# ---------------------------------------------------------------- 03 one character step
+
+def make_char_step(whh_t=False, bias=True, tanh=True, old_h_logits=False, row=False):
+    def step(params, ix, h):
+        col = params["Wxh"][ix] if row else params["Wxh"][:, ix]
+        a = col + (params["Whh"].T if whh_t else params["Whh"]) @ h + (params["bh"] if bias else 0)
+        h_new = np.tanh(a) if tanh else a
+        return h_new, params["Why"] @ (h if old_h_logits else h_new) + params["by"]
+    return step
+
+
+def test_char_step_reference_passes(capsys):
+    check.char_step(char_rnn.step)
+    check.char_step(make_char_step())
+    assert capsys.readouterr().out.count("one character step: all 4 checks passed") == 2
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (dict(whh_t=True), r"uses Whh transposed"),
+    (dict(bias=False), r"bias bh is not added"),
+    (dict(tanh=False), r"tanh is missing"),
+    (dict(old_h_logits=True), r"computed from the old h"),
+    (dict(row=True), r"raised ValueError|shape"),
+], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
+def test_char_step_mistakes_are_caught(mistake, hint):
+    fails_with(lambda: check.char_step(make_char_step(**mistake)), hint)
