@@ -44,9 +44,9 @@ import numpy as np
 from .gradcheck import norm_rel_error, numerical_gradient
 
 __all__ = ["ExerciseError", "CHECKS", "softmax_temperature", "entropy", "rnn_step_forward",
-           "bptt", "char_step", "sample_index", "sample_with_temperature", "adder_forward", "adder_bptt",
-           "ablate", "attention_forward", "attention_backward", "bigram_counts", "pad_batch",
-           "lstm_step_forward", "lstm_step_backward"]
+           "bptt", "char_step", "sample_index", "sample_with_temperature", "adder_forward",
+           "adder_bptt", "ablate", "attention_forward", "attention_backward", "bigram_counts",
+           "pad_batch", "lstm_step_forward", "lstm_step_backward"]
 
 GRAD_TOL = 1e-5    # norm_rel_error between a float64 gradient and a numerical one: ~1e-9 when right
 MATCH_TOL = 1e-6   # "your output equals this variant" (a known mistake, or the right answer)
@@ -565,9 +565,9 @@ def _adder_forward(x, Wxh, Whh, Why):
     return hs, _sigmoid(hs[1:] @ Why[0])
 
 
-def _adder_ref(x, y, hs, ps, Wxh, Whh, *args, deriv="sigmoid", carry=True, whh_t=True,
+def _adder_ref(x, y, hs, ps, Wxh, Whh, Why, *, deriv="sigmoid", carry=True, whh_t=True,
                prev_h=True, out_deriv=True):
-    Why = args[0]
+    """Notebook 04's bptt, with switches that reproduce typical mistakes."""
     T, H = x.shape[0], Whh.shape[0]
     dz = (ps - y) * (ps * (1 - ps) if out_deriv else 1)
     dh_out = np.outer(dz, Why[0])
@@ -748,7 +748,6 @@ def ablate(ablate_fn):
 
     ids = list(rng.integers(0, V, 12))
     h0 = np.zeros(H)
-    keep = [u for u in range(H) if u not in units]
     # reference: the other units' behaviour with the ablated units' h held at 0
     ref = {k: v.copy() for k, v in params.items()}
     for k in ("Wxh", "Whh", "bh"):
