@@ -98,6 +98,13 @@ def test_generation_is_deterministic_and_check_mode_sees_changes(path, tmp_path,
     assert (out / path.name).read_bytes() == first
     assert first == mx.render(mx.make_exercise(path)).encode("utf-8")
     assert mx.main(args + ["--check"]) == 0
+    # what scripts/clean_notebooks.py would strip is already gone (the hygiene test covers exercises/)
+    clean = importlib.util.spec_from_file_location("clean_notebooks", ROOT / "scripts" / "clean_notebooks.py")
+    flags = importlib.util.module_from_spec(clean)
+    clean.loader.exec_module(flags)
+    verify = subprocess.run([sys.executable, "-m", "nbstripout", *flags.NBSTRIPOUT_FLAGS, "--verify",
+                             str(out / path.name)], capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
 
     (out / path.name).write_bytes(first.replace(b"YOUR CODE HERE", b"an edited copy"))
     assert mx.main(args + ["--check"]) == 1
