@@ -115,6 +115,8 @@ def _call(chk, f, *args):
 
 def _array(chk, value, what):
     __tracebackhide__ = True
+    if value is None:
+        chk.fail(f"{what} is None: is a `return` missing?")
     try:
         a = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -143,6 +145,8 @@ def _shape(chk, a, shape, what, why=""):
 
 def _tuple(chk, out, n_min, what):
     __tracebackhide__ = True
+    if out is None:
+        chk.fail(f"it returned None, it should return {what}: is a `return` missing?")
     if not isinstance(out, (tuple, list)) or len(out) < n_min:
         got = f"a {type(out).__name__} of {len(out)}" if isinstance(out, (tuple, list)) \
             else type(out).__name__

@@ -745,3 +745,8 @@ def test_char_step_reference_passes(capsys):
 ], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
 def test_char_step_mistakes_are_caught(mistake, hint):
     fails_with(lambda: check.char_step(make_char_step(**mistake)), hint)
+
+
+def test_a_missing_return_is_named():
+    fails_with(lambda: check.softmax_temperature(lambda z, T: None), r"None: is a `return` missing")
+    fails_with(lambda: check.attention_forward(lambda hd, he, m: None), r"returned None.*`return` missing")
