@@ -36,6 +36,8 @@ Checks (the function under test is always the first argument):
     pad_batch(pad)                             07  pad(names) -> x, y, mask (N, longest + 1)
     lstm_step_forward(forward)                 08  forward(x, h_prev, c_prev, Wx, Wh, b) -> h, c, cache
     lstm_step_backward(backward, forward)      08  backward(dh, dc, cache) -> dx, dh_prev, dc_prev, dWx, dWh, db
+    gru_step_forward(forward)                  08  forward(x, h_prev, Wx, Wh, bx, bh) -> h, cache
+    gru_step_backward(backward, forward)       08  backward(dh, cache) -> dx, dh_prev, dWx, dWh, dbx, dbh
 """
 import numbers
 
@@ -46,7 +48,8 @@ from .gradcheck import norm_rel_error, numerical_gradient
 __all__ = ["ExerciseError", "CHECKS", "softmax_temperature", "entropy", "rnn_step_forward",
            "bptt", "char_step", "sample_index", "sample_with_temperature", "adder_forward",
            "adder_bptt", "ablate", "attention_forward", "attention_backward", "bigram_counts",
-           "pad_batch", "lstm_step_forward", "lstm_step_backward"]
+           "pad_batch", "lstm_step_forward", "lstm_step_backward", "gru_step_forward",
+           "gru_step_backward"]
 
 GRAD_TOL = 1e-5    # norm_rel_error between a float64 gradient and a numerical one: ~1e-9 when right
 MATCH_TOL = 1e-6   # "your output equals this variant" (a known mistake, or the right answer)
@@ -1170,10 +1173,135 @@ def lstm_step_backward(backward, forward):
     chk.done()
 
 
+# ---------------------------------------------------------------- 08 the GRU step
+
+def _gru_ref_forward(x, h_prev, Wx, Wh, bx, bh, *, swap_z=False, reset_before=False,
+                     order=(0, 1, 2)):
+    H = h_prev.shape[1]
+    blocks = lambda W: np.concatenate([W[k * H:(k + 1) * H] for k in order])
+    Wx, Wh, bx, bh = blocks(Wx), blocks(Wh), blocks(bx), blocks(bh)
+    ax, ah = x @ Wx.T + bx, h_prev @ Wh.T + bh
+    r = _sigmoid(ax[:, :H] + ah[:, :H])
+    z = _sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
+    if reset_before:
+        n = np.tanh(ax[:, 2 * H:] + (r * h_prev) @ Wh[2 * H:].T + bh[2 * H:])
+    else:
+        n = np.tanh(ax[:, 2 * H:] + r * ah[:, 2 * H:])
+    return (z * n + (1 - z) * h_prev) if swap_z else ((1 - z) * n + z * h_prev)
+
+
+def _gru_ref_backward(dh, x, h_prev, Wx, Wh, bx, bh, *, direct=True, keep="z", dz_sign=1,
+                      r_in_n=True, tanh_deriv=True):
+    H = h_prev.shape[1]
+    ax, ah = x @ Wx.T + bx, h_prev @ Wh.T + bh
+    r = _sigmoid(ax[:, :H] + ah[:, :H])
+    z = _sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
+    hn = ah[:, 2 * H:]
+    n = np.tanh(ax[:, 2 * H:] + r * hn)
+    dn = dh * (1 - z)
+    dz = dz_sign * dh * (h_prev - n)
+    dan = dn * (1 - n * n) if tanh_deriv else dn
+    dar = dan * hn * r * (1 - r)
+    daz = dz * z * (1 - z)
+    dax = np.concatenate([dar, daz, dan], axis=1)
+    dah = np.concatenate([dar, daz, dan * r if r_in_n else dan], axis=1)
+    direct_path = {"z": dh * z, "1-z": dh * (1 - z)}[keep] if direct else 0
+    return (dax @ Wx, direct_path + dah @ Wh, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0),
+            dah.sum(axis=0))
+
+
+def _gru_inputs(seed=16, N=3, D=4, H=2):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((N, D)), np.tanh(rng.standard_normal((N, H))),
+            0.6 * rng.standard_normal((3 * H, D)), 0.6 * rng.standard_normal((3 * H, H)),
+            0.6 * rng.standard_normal(3 * H), 0.6 * rng.standard_normal(3 * H))
+
+
+def _check_gru_forward(chk, forward):
+    """Run forward on fixed inputs; fail with a hint unless h is right. -> inputs, cache."""
+    __tracebackhide__ = True
+    args = _gru_inputs()
+    N, H = args[1].shape
+    out = _tuple(chk, _call(chk, forward, *(a.copy() for a in args)), 2, "(h, cache)")
+    h = _array(chk, out[0], "h")
+    _shape(chk, h, (N, H), "h", " (N, H)")
+    if not _same(h, _gru_ref_forward(*args)):
+        hint = _diagnose(h, [
+            (_gru_ref_forward(*args, swap_z=True), "the update gate is used the other way round: "
+             "z is the share of the OLD state that is kept, 1 - z the share of the candidate n"),
+            (_gru_ref_forward(*args, reset_before=True), "the reset gate should scale "
+             "Wh_n h_prev + bh_n (torch's GRU), not h_prev before the product"),
+            (_gru_ref_forward(*args, order=(1, 0, 2)), "the gate blocks are taken in the wrong "
+             "order: the rows of Wx, Wh, bx and bh are the blocks r, z, n, H rows each")])
+        chk.fail(hint or "h is wrong; check each gate against the formulas")
+    return args, out[1]
+
+
+def gru_step_forward(forward):
+    """Exercise: forward(x, h_prev, Wx, Wh, bx, bh) -> h, cache; Wx (3H, D), Wh (3H, H),
+    bx, bh (3H,), blocks r, z, n (torch's order); r, z sigmoids,
+    n = tanh(Wx_n x + bx_n + r * (Wh_n h_prev + bh_n)), h = (1 - z) * n + z * h_prev."""
+    chk = _Check("GRU step forward")
+    __tracebackhide__ = True
+    _check_gru_forward(chk, forward)
+    chk.ok()
+    N, D, H = 2, 3, 2
+    rng = np.random.default_rng(17)
+    h_prev = rng.standard_normal((N, H))
+    out = _call(chk, forward, rng.standard_normal((N, D)), h_prev, np.zeros((3 * H, D)),
+                np.zeros((3 * H, H)), np.zeros(3 * H), np.zeros(3 * H))
+    h = _array(chk, out[0] if isinstance(out, (tuple, list)) else out, "h")
+    chk.require(_same(h, 0.5 * h_prev), "with all weights and biases 0, z = 0.5 and n = 0, so h "
+                "should be h_prev / 2")
+    chk.ok()
+    chk.done()
+
+
+def gru_step_backward(backward, forward):
+    """Exercise: backward(dh, cache) -> dx, dh_prev, dWx, dWh, dbx, dbh, with the cache made by
+    your forward(x, h_prev, Wx, Wh, bx, bh) -> h, cache (checked first)."""
+    chk = _Check("GRU step backward")
+    __tracebackhide__ = True
+    args, cache = _check_gru_forward(chk, forward)
+    chk.ok()
+    dh = np.random.default_rng(18).standard_normal(args[1].shape)
+    names = ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh")
+    out = _tuple(chk, _call(chk, backward, dh.copy(), cache), 6, "(dx, dh_prev, dWx, dWh, dbx, dbh)")
+    grads = [_array(chk, g, n) for g, n in zip(out[:6], names)]
+    for g, n, a in zip(grads, names, args):
+        _shape(chk, g, a.shape, n, " (a gradient has the shape of what it is the gradient of)")
+    chk.ok()
+
+    mistakes = [
+        (dict(direct=False), "misses the direct path: h = (1 - z) n + z h_prev passes z of dh "
+         "straight back to h_prev"),
+        (dict(keep="1-z"), "the direct path to h_prev is scaled by z (the share of the old state "
+         "kept), not by 1 - z"),
+        (dict(dz_sign=-1), "the update gate's gradient has the wrong sign: h grows with z when "
+         "h_prev > n"),
+        (dict(r_in_n=False), "the n block of dWh and dbh must pass through the reset gate r, "
+         "which scales Wh_n h_prev + bh_n"),
+        (dict(tanh_deriv=False), "the candidate n is a tanh: its gradient needs 1 - n**2"),
+    ]
+    variants = [(_gru_ref_backward(dh, *args, **kw), hint) for kw, hint in mistakes]
+    arrays = [a.copy() for a in args]
+    for k in (1, 4, 5, 2, 3, 0):        # dh_prev first: the path every step uses
+        num = numerical_gradient(lambda: np.sum(dh * _gru_ref_forward(*arrays)), arrays[k])
+        got = grads[k]
+        err = norm_rel_error(got, num) if np.isfinite(got).all() else np.inf
+        if err > GRAD_TOL:
+            hint = _diagnose(got, [(v[k], h) for v, h in variants])
+            chk.fail(f"{names[k]}: " + (hint or f"disagrees with the numerical gradient "
+                     f"(relative error {err:.1e}, should be below {GRAD_TOL:.0e})"))
+        chk.ok()
+    chk.done()
+
+
 CHECKS = {"softmax_temperature": softmax_temperature, "entropy": entropy, "char_step": char_step,
           "rnn_step_forward": rnn_step_forward, "adder_forward": adder_forward, "ablate": ablate,
           "attention_backward": attention_backward, "pad_batch": pad_batch,
           "bptt": bptt, "sample_index": sample_index,
           "sample_with_temperature": sample_with_temperature, "adder_bptt": adder_bptt,
           "attention_forward": attention_forward, "bigram_counts": bigram_counts,
-          "lstm_step_forward": lstm_step_forward, "lstm_step_backward": lstm_step_backward}
+          "lstm_step_forward": lstm_step_forward, "lstm_step_backward": lstm_step_backward,
+          "gru_step_forward": gru_step_forward, "gru_step_backward": gru_step_backward}

@@ -750,3 +750,69 @@ def test_char_step_mistakes_are_caught(mistake, hint):
 def test_a_missing_return_is_named():
     fails_with(lambda: check.softmax_temperature(lambda z, T: None), r"None: is a `return` missing")
     fails_with(lambda: check.attention_forward(lambda hd, he, m: None), r"returned None.*`return` missing")
+
+
+# ---------------------------------------------------------------- 08 the GRU step
+
+def gru_forward_ref(x, h_prev, Wx, Wh, bx, bh, swap_z=False, reset_before=False, order="rzn"):
+    """A reference GRU step written from the formulas (torch's blocks r, z, n)."""
+    H = h_prev.shape[1]
+    gx = dict(zip(order, np.split(x @ Wx.T + bx, 3, axis=1)))
+    gh = dict(zip(order, np.split(h_prev @ Wh.T + bh, 3, axis=1)))
+    Wn = dict(zip(order, np.split(Wh, 3)))["n"]
+    bn = dict(zip(order, np.split(bh, 3)))["n"]
+    r, z = sig(gx["r"] + gh["r"]), sig(gx["z"] + gh["z"])
+    n = np.tanh(gx["n"] + ((r * h_prev) @ Wn.T + bn if reset_before else r * gh["n"]))
+    h = z * n + (1 - z) * h_prev if swap_z else (1 - z) * n + z * h_prev
+    assert h.shape == (x.shape[0], H)
+    return h, (x, h_prev, Wx, Wh, r, z, n, gh["n"])
+
+
+def make_gru_backward(direct=True, keep="z", dz_sign=1, r_in_n=True, tanh_deriv=True):
+    def backward(dh, cache):
+        x, h_prev, Wx, Wh, r, z, n, hn = cache
+        dn = dh * (1 - z)
+        dz = dz_sign * dh * (h_prev - n)
+        dan = dn * (1 - n * n) if tanh_deriv else dn
+        dar = dan * hn * r * (1 - r)
+        daz = dz * z * (1 - z)
+        dax = np.concatenate([dar, daz, dan], axis=1)
+        dah = np.concatenate([dar, daz, dan * r if r_in_n else dan], axis=1)
+        dh_prev = ({"z": dh * z, "1-z": dh * (1 - z)}[keep] if direct else 0) + dah @ Wh
+        return dax @ Wx, dh_prev, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0), dah.sum(axis=0)
+    return backward
+
+
+def test_gru_reference_passes(capsys):
+    check.gru_step_forward(gru_forward_ref)
+    check.gru_step_backward(make_gru_backward(), gru_forward_ref)
+    out = capsys.readouterr().out
+    assert out == "GRU step forward: all 2 checks passed\nGRU step backward: all 8 checks passed\n"
+
+
+@pytest.mark.skipif(not hasattr(layers, "gru_step_backward"), reason="helpers.layers has no GRU yet")
+def test_gru_helpers_layers_pass(capsys):
+    check.gru_step_forward(layers.gru_step_forward)
+    check.gru_step_backward(layers.gru_step_backward, layers.gru_step_forward)
+    assert "GRU step backward: all 8 checks passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (dict(direct=False), r"dh_prev: misses the direct path"),
+    (dict(keep="1-z"), r"scaled by z .*not by 1 - z"),
+    (dict(dz_sign=-1), r"update gate's gradient has the wrong sign"),
+    (dict(r_in_n=False), r"must pass through the reset gate r"),
+    (dict(tanh_deriv=False), r"candidate n is a tanh"),
+], ids=lambda v: ",".join(f"{k}={w}" for k, w in v.items()) if isinstance(v, dict) else "")
+def test_gru_backward_mistakes_are_caught(mistake, hint):
+    fails_with(lambda: check.gru_step_backward(make_gru_backward(**mistake), gru_forward_ref), hint)
+
+
+@pytest.mark.parametrize("forward, hint", [
+    (lambda *a: gru_forward_ref(*a, swap_z=True), r"update gate is used the other way round"),
+    (lambda *a: gru_forward_ref(*a, reset_before=True), r"reset gate should scale"),
+    (lambda *a: gru_forward_ref(*a, order="zrn"), r"gate blocks are taken in the wrong order"),
+], ids=["swap_z", "reset_before", "order"])
+def test_gru_forward_mistakes_are_caught(forward, hint):
+    fails_with(lambda: check.gru_step_forward(forward), hint)
+    fails_with(lambda: check.gru_step_backward(make_gru_backward(), forward), hint)
