@@ -162,3 +162,209 @@ def temporal_softmax_loss_backward(cache, dloss=1.0):
                       np.take_along_axis(dscores, y[..., None], axis=-1) - 1, axis=-1)
     dscores *= (m / count)[..., None] * dloss
     return dscores
+
+
+# ---------------------------------------------------------------- gated cells: LSTM and GRU
+#
+# Weights are laid out as torch.nn.LSTM / torch.nn.GRU lay theirs out (weight_ih_l0 is Wx,
+# weight_hh_l0 is Wh), so a learner can copy weights between the two:
+#
+#   LSTM  Wx (4H, D)  Wh (4H, H)  b (4H,)             row blocks of H: i, f, g, o
+#         (torch has two biases, b_ih and b_hh; they are always added together: b = b_ih + b_hh)
+#   GRU   Wx (3H, D)  Wh (3H, H)  bx (3H,)  bh (3H,)  row blocks of H: r, z, n
+#         (here the two biases differ: bh_n sits inside r * (...), so both are kept)
+
+def sigmoid(a):
+    """The logistic function 1 / (1 + exp(-a)), without overflow for large negative a."""
+    return 0.5 * (1.0 + np.tanh(0.5 * a))  # exact identity; tanh never overflows
+
+
+def _check_gated(name, x, h, Wx, Wh, biases, blocks, c=None):
+    """Raise ValueError unless x (N, D), h (N, H) [and c (N, H)] fit weights of `blocks` gates."""
+    x, h, Wx, Wh = (np.asarray(a) for a in (x, h, Wx, Wh))
+    if Wh.ndim != 2 or Wh.shape[0] != blocks * Wh.shape[1] or Wh.shape[1] < 1:
+        raise ValueError(f"{name}: Wh must have shape ({blocks}H, H) with H >= 1, got {Wh.shape}")
+    H = Wh.shape[1]
+    if Wx.ndim != 2 or Wx.shape[0] != blocks * H:
+        raise ValueError(f"{name}: Wx must have shape ({blocks}H, D) = ({blocks * H}, D) for "
+                         f"H = {H} (from Wh), got {Wx.shape}")
+    D = Wx.shape[1]
+    for bname, b in biases:
+        if np.shape(b) != (blocks * H,):
+            raise ValueError(f"{name}: {bname} must have shape ({blocks * H},) for H = {H}, "
+                             f"got {np.shape(b)}")
+    if x.ndim != 2 or x.shape[1] != D:
+        raise ValueError(f"{name}: x must have shape (N, {D}) for Wx of shape {Wx.shape}, got {x.shape}")
+    N = x.shape[0]
+    if h.shape != (N, H):
+        raise ValueError(f"{name}: the hidden state must have shape (N, H) = ({N}, {H}), got {h.shape}")
+    if c is not None and np.shape(c) != (N, H):
+        raise ValueError(f"{name}: the cell state must have shape (N, H) = ({N}, {H}), got {np.shape(c)}")
+
+
+def _check_sequence(name, x, h0):
+    if np.ndim(x) != 3:
+        raise ValueError(f"{name}: x must have shape (N, T, D) (batch-major), got {np.shape(x)}")
+    if np.shape(x)[1] < 1:
+        raise ValueError(f"{name}: the sequence must have at least one step, got T = 0")
+    if np.ndim(h0) != 2:
+        raise ValueError(f"{name}: h0 must have shape (N, H), got {np.shape(h0)}")
+
+
+def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+    """One LSTM step (torch.nn.LSTM's equations, gate blocks i, f, g, o).
+
+        a = x @ Wx.T + h_prev @ Wh.T + b                   (N, 4H)
+        i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o)  input, forget, output gates
+        g = tanh(a_g)                                        candidate values
+        c = f * c_prev + i * g                               the cell state: an additive path
+        h = o * tanh(c)
+
+    x (N, D), h_prev (N, H), c_prev (N, H), Wx (4H, D), Wh (4H, H), b (4H,)
+    ->  h (N, H), c (N, H), cache
+    """
+    _check_gated("lstm_step_forward", x, h_prev, Wx, Wh, [("b", b)], 4, c_prev)
+    H = h_prev.shape[1]
+    a = x @ Wx.T + h_prev @ Wh.T + b
+    i = sigmoid(a[:, :H])
+    f = sigmoid(a[:, H:2 * H])
+    g = np.tanh(a[:, 2 * H:3 * H])
+    o = sigmoid(a[:, 3 * H:])
+    c = f * c_prev + i * g
+    tc = np.tanh(c)
+    h = o * tc
+    return h, c, (x, h_prev, c_prev, Wx, Wh, i, f, g, o, tc)
+
+
+def lstm_step_backward(dh, dc, cache):
+    """Backward of lstm_step_forward.
+
+    dh (N, H): upstream gradient of h; dc (N, H): upstream gradient of c (from the next step's
+    cell state; zeros if c is not used later).
+    ->  dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (4H, D), dWh (4H, H), db (4H,)
+    """
+    x, h_prev, c_prev, Wx, Wh, i, f, g, o, tc = cache
+    dc = dc + dh * o * (1 - tc * tc)      # c reaches the loss directly and through h = o tanh(c)
+    do = dh * tc
+    di, df, dg = dc * g, dc * c_prev, dc * i
+    dc_prev = dc * f                      # the additive path: only scaled by the forget gate
+    da = np.concatenate([di * i * (1 - i),  # sigmoid' = s (1 - s)
+                         df * f * (1 - f),
+                         dg * (1 - g * g),  # tanh' = 1 - tanh^2
+                         do * o * (1 - o)], axis=1)
+    return da @ Wx, da @ Wh, dc_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def lstm_forward(x, h0, Wx, Wh, b, c0=None):
+    """Run the LSTM over T steps.
+
+    x (N, T, D), h0 (N, H), c0 (N, H) or None (zeros)  ->  h (N, T, H) (all hidden states), cache
+
+    The cell states are kept in the cache: cache["c"] is (N, T, H), so cache["c"][:, -1] is the
+    state to carry into the next window together with h[:, -1].
+    """
+    _check_sequence("lstm_forward", x, h0)
+    N, T, D = x.shape
+    H = h0.shape[1]
+    c_prev = np.zeros_like(h0) if c0 is None else c0
+    _check_gated("lstm_forward", x[:, 0], h0, Wx, Wh, [("b", b)], 4, c_prev)
+    h = np.empty((N, T, H), dtype=np.result_type(x, h0, Wx))
+    c = np.empty_like(h)
+    steps = []
+    h_prev = h0
+    for t in range(T):
+        h_prev, c_prev, step_cache = lstm_step_forward(x[:, t], h_prev, c_prev, Wx, Wh, b)
+        h[:, t], c[:, t] = h_prev, c_prev
+        steps.append(step_cache)
+    return h, {"steps": steps, "c": c, "D": D}
+
+
+def lstm_backward(dh, cache):
+    """dh (N, T, H): upstream gradient of every hidden state.
+
+    ->  dx (N, T, D), dh0 (N, H), dWx (4H, D), dWh (4H, H), db (4H,)
+    """
+    steps = cache["steps"]
+    N, T, H = dh.shape
+    if T != len(steps):
+        raise ValueError(f"lstm_backward: dh has {T} steps, the forward pass had {len(steps)}")
+    dx = np.empty((N, T, cache["D"]), dtype=dh.dtype)
+    dh_next = np.zeros((N, H), dtype=dh.dtype)
+    dc_next = np.zeros((N, H), dtype=dh.dtype)
+    dWx = dWh = db = 0
+    for t in reversed(range(T)):
+        dx[:, t], dh_next, dc_next, dWx_t, dWh_t, db_t = lstm_step_backward(
+            dh[:, t] + dh_next, dc_next, steps[t])
+        dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+    return dx, dh_next, dWx, dWh, db
+
+
+def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):
+    """One GRU step (torch.nn.GRU's equations, blocks r, z, n).
+
+        ax = x @ Wx.T + bx,  ah = h_prev @ Wh.T + bh          (N, 3H) each
+        r = sigmoid(ax_r + ah_r)                               reset gate
+        z = sigmoid(ax_z + ah_z)                               update gate
+        n = tanh(ax_n + r * ah_n)                              candidate state
+        h = (1 - z) * n + z * h_prev                           keep z of the old state
+
+    x (N, D), h_prev (N, H), Wx (3H, D), Wh (3H, H), bx (3H,), bh (3H,)  ->  h (N, H), cache
+    """
+    _check_gated("gru_step_forward", x, h_prev, Wx, Wh, [("bx", bx), ("bh", bh)], 3)
+    H = h_prev.shape[1]
+    ax = x @ Wx.T + bx
+    ah = h_prev @ Wh.T + bh
+    r = sigmoid(ax[:, :H] + ah[:, :H])
+    z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
+    hn = ah[:, 2 * H:]                    # Wh_n h_prev + bh_n, before the reset gate scales it
+    n = np.tanh(ax[:, 2 * H:] + r * hn)
+    h = (1 - z) * n + z * h_prev
+    return h, (x, h_prev, Wx, Wh, r, z, n, hn)
+
+
+def gru_step_backward(dh, cache):
+    """dh (N, H)  ->  dx (N, D), dh_prev (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
+    x, h_prev, Wx, Wh, r, z, n, hn = cache
+    dn = dh * (1 - z)
+    dz = dh * (h_prev - n)
+    dan = dn * (1 - n * n)                # gradient of n's pre-activation
+    dr = dan * hn
+    dar = dr * r * (1 - r)
+    daz = dz * z * (1 - z)
+    dax = np.concatenate([dar, daz, dan], axis=1)       # gradient of ax (N, 3H)
+    dah = np.concatenate([dar, daz, dan * r], axis=1)   # of ah: the n block passes through r
+    dh_prev = dh * z + dah @ Wh
+    return (dax @ Wx, dh_prev, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0), dah.sum(axis=0))
+
+
+def gru_forward(x, h0, Wx, Wh, bx, bh):
+    """Run the GRU over T steps.
+
+    x (N, T, D), h0 (N, H)  ->  h (N, T, H) (all hidden states), cache
+    """
+    _check_sequence("gru_forward", x, h0)
+    N, T, D = x.shape
+    _check_gated("gru_forward", x[:, 0], h0, Wx, Wh, [("bx", bx), ("bh", bh)], 3)
+    h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(x, h0, Wx))
+    steps = []
+    h_prev = h0
+    for t in range(T):
+        h_prev, step_cache = gru_step_forward(x[:, t], h_prev, Wx, Wh, bx, bh)
+        h[:, t] = h_prev
+        steps.append(step_cache)
+    return h, {"steps": steps, "D": D}
+
+
+def gru_backward(dh, cache):
+    """dh (N, T, H)  ->  dx (N, T, D), dh0 (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
+    steps = cache["steps"]
+    N, T, H = dh.shape
+    if T != len(steps):
+        raise ValueError(f"gru_backward: dh has {T} steps, the forward pass had {len(steps)}")
+    dx = np.empty((N, T, cache["D"]), dtype=dh.dtype)
+    dh_next = np.zeros((N, H), dtype=dh.dtype)
+    dWx = dWh = dbx = dbh = 0
+    for t in reversed(range(T)):
+        dx[:, t], dh_next, dWx_t, dWh_t, dbx_t, dbh_t = gru_step_backward(dh[:, t] + dh_next, steps[t])
+        dWx, dWh, dbx, dbh = dWx + dWx_t, dWh + dWh_t, dbx + dbx_t, dbh + dbh_t
+    return dx, dh_next, dWx, dWh, dbx, dbh
