@@ -224,16 +224,8 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     ->  h (N, H), c (N, H), cache
     """
     _check_gated("lstm_step_forward", x, h_prev, Wx, Wh, [("b", b)], 4, c_prev)
-    H = h_prev.shape[1]
-    a = x @ Wx.T + h_prev @ Wh.T + b
-    i = sigmoid(a[:, :H])
-    f = sigmoid(a[:, H:2 * H])
-    g = np.tanh(a[:, 2 * H:3 * H])
-    o = sigmoid(a[:, 3 * H:])
-    c = f * c_prev + i * g
-    tc = np.tanh(c)
-    h = o * tc
-    return h, c, (x, h_prev, c_prev, Wx, Wh, i, f, g, o, tc)
+    h, c, core = _lstm_step(x @ Wx.T, h_prev, c_prev, Wh, b)
+    return h, c, (x, Wx, core)
 
 
 def lstm_step_backward(dh, dc, cache):
@@ -243,7 +235,29 @@ def lstm_step_backward(dh, dc, cache):
     cell state; zeros if c is not used later).
     ->  dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (4H, D), dWh (4H, H), db (4H,)
     """
-    x, h_prev, c_prev, Wx, Wh, i, f, g, o, tc = cache
+    x, Wx, core = cache
+    da, dh_prev, dc_prev = _lstm_step_backward(dh, dc, core)
+    h_prev = core[0]
+    return da @ Wx, dh_prev, dc_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def _lstm_step(xw, h_prev, c_prev, Wh, b):
+    """The step given the projected input xw = x @ Wx.T (N, 4H)."""
+    H = h_prev.shape[1]
+    a = xw + h_prev @ Wh.T + b
+    i = sigmoid(a[:, :H])
+    f = sigmoid(a[:, H:2 * H])
+    g = np.tanh(a[:, 2 * H:3 * H])
+    o = sigmoid(a[:, 3 * H:])
+    c = f * c_prev + i * g
+    tc = np.tanh(c)
+    h = o * tc
+    return h, c, (h_prev, c_prev, Wh, i, f, g, o, tc)
+
+
+def _lstm_step_backward(dh, dc, core):
+    """-> da (N, 4H): gradient of the gates' pre-activations; dh_prev, dc_prev (N, H)."""
+    h_prev, c_prev, Wh, i, f, g, o, tc = core
     dc = dc + dh * o * (1 - tc * tc)      # c reaches the loss directly and through h = o tanh(c)
     do = dh * tc
     di, df, dg = dc * g, dc * c_prev, dc * i
@@ -252,7 +266,7 @@ def lstm_step_backward(dh, dc, cache):
                          df * f * (1 - f),
                          dg * (1 - g * g),  # tanh' = 1 - tanh^2
                          do * o * (1 - o)], axis=1)
-    return da @ Wx, da @ Wh, dc_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+    return da, da @ Wh, dc_prev
 
 
 def lstm_forward(x, h0, Wx, Wh, b, c0=None):
@@ -261,22 +275,15 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     x (N, T, D), h0 (N, H), c0 (N, H) or None (zeros)  ->  h (N, T, H) (all hidden states), cache
 
     The cell states are kept in the cache: cache["c"] is (N, T, H), so cache["c"][:, -1] is the
-    state to carry into the next window together with h[:, -1].
+    state to carry into the next window together with h[:, -1]. The input projection
+    x @ Wx.T is one matrix product for all steps; only the recurrence loops over time.
     """
     _check_sequence("lstm_forward", x, h0)
+    _check_gated("lstm_forward", x[:, 0], h0, Wx, Wh, [("b", b)], 4, c0 if c0 is not None else h0)
     N, T, D = x.shape
-    H = h0.shape[1]
-    c_prev = np.zeros_like(h0) if c0 is None else c0
-    _check_gated("lstm_forward", x[:, 0], h0, Wx, Wh, [("b", b)], 4, c_prev)
-    h = np.empty((N, T, H), dtype=np.result_type(x, h0, Wx))
-    c = np.empty_like(h)
-    steps = []
-    h_prev = h0
-    for t in range(T):
-        h_prev, c_prev, step_cache = lstm_step_forward(x[:, t], h_prev, c_prev, Wx, Wh, b)
-        h[:, t], c[:, t] = h_prev, c_prev
-        steps.append(step_cache)
-    return h, {"steps": steps, "c": c, "D": D}
+    h, cache = lstm_forward_projected((x.reshape(N * T, D) @ Wx.T).reshape(N, T, -1), h0, Wh, b, c0)
+    cache["x"], cache["Wx"] = x, Wx
+    return h, cache
 
 
 def lstm_backward(dh, cache):
@@ -284,19 +291,49 @@ def lstm_backward(dh, cache):
 
     ->  dx (N, T, D), dh0 (N, H), dWx (4H, D), dWh (4H, H), db (4H,)
     """
+    x, Wx = cache["x"], cache["Wx"]
+    N, T, D = x.shape
+    dxw, dh0, dWh, db = lstm_backward_projected(dh, cache)
+    da = dxw.reshape(N * T, -1)
+    return (da @ Wx).reshape(N, T, D), dh0, da.T @ x.reshape(N * T, D), dWh, db
+
+
+def lstm_forward_projected(xw, h0, Wh, b, c0=None):
+    """The LSTM recurrence alone, given the projected input xw = x @ Wx.T.
+
+    xw (N, T, 4H), h0 (N, H), c0 (N, H) or None  ->  h (N, T, H), cache (cache["c"]: (N, T, H))
+
+    With one-hot inputs xw is a column lookup, Wx.T[ids] (see embedding_forward).
+    """
+    _check_sequence("lstm_forward_projected", xw, h0)
+    N, T, H4 = xw.shape
+    c_prev = np.zeros_like(h0) if c0 is None else c0
+    _check_gated("lstm_forward_projected", xw[:, 0], h0, np.zeros((H4, H4)), Wh, [("b", b)], 4, c_prev)
+    h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(xw, h0, Wh))
+    c = np.empty_like(h)
+    steps, h_prev = [], h0
+    for t in range(T):
+        h_prev, c_prev, core = _lstm_step(xw[:, t], h_prev, c_prev, Wh, b)
+        h[:, t], c[:, t] = h_prev, c_prev
+        steps.append(core)
+    return h, {"steps": steps, "c": c}
+
+
+def lstm_backward_projected(dh, cache):
+    """dh (N, T, H)  ->  dxw (N, T, 4H), dh0 (N, H), dWh (4H, H), db (4H,)"""
     steps = cache["steps"]
     N, T, H = dh.shape
     if T != len(steps):
         raise ValueError(f"lstm_backward: dh has {T} steps, the forward pass had {len(steps)}")
-    dx = np.empty((N, T, cache["D"]), dtype=dh.dtype)
+    dxw = np.empty((N, T, 4 * H), dtype=dh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype)
     dc_next = np.zeros((N, H), dtype=dh.dtype)
-    dWx = dWh = db = 0
+    dWh = np.zeros((4 * H, H), dtype=dh.dtype)
     for t in reversed(range(T)):
-        dx[:, t], dh_next, dc_next, dWx_t, dWh_t, db_t = lstm_step_backward(
-            dh[:, t] + dh_next, dc_next, steps[t])
-        dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
-    return dx, dh_next, dWx, dWh, db
+        da, dh_next, dc_next = _lstm_step_backward(dh[:, t] + dh_next, dc_next, steps[t])
+        dxw[:, t] = da
+        dWh += da.T @ steps[t][0]          # steps[t][0] is h_prev of step t
+    return dxw, dh_next, dWh, dxw.reshape(N * T, 4 * H).sum(axis=0)
 
 
 def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):
@@ -311,30 +348,43 @@ def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):
     x (N, D), h_prev (N, H), Wx (3H, D), Wh (3H, H), bx (3H,), bh (3H,)  ->  h (N, H), cache
     """
     _check_gated("gru_step_forward", x, h_prev, Wx, Wh, [("bx", bx), ("bh", bh)], 3)
+    h, core = _gru_step(x @ Wx.T, h_prev, Wh, bx, bh)
+    return h, (x, Wx, core)
+
+
+def gru_step_backward(dh, cache):
+    """dh (N, H)  ->  dx (N, D), dh_prev (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
+    x, Wx, core = cache
+    dax, dah, dh_prev = _gru_step_backward(dh, core)
+    h_prev = core[0]
+    return dax @ Wx, dh_prev, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0), dah.sum(axis=0)
+
+
+def _gru_step(xw, h_prev, Wh, bx, bh):
+    """The step given the projected input xw = x @ Wx.T (N, 3H), without bx."""
     H = h_prev.shape[1]
-    ax = x @ Wx.T + bx
+    ax = xw + bx
     ah = h_prev @ Wh.T + bh
     r = sigmoid(ax[:, :H] + ah[:, :H])
     z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
     hn = ah[:, 2 * H:]                    # Wh_n h_prev + bh_n, before the reset gate scales it
     n = np.tanh(ax[:, 2 * H:] + r * hn)
     h = (1 - z) * n + z * h_prev
-    return h, (x, h_prev, Wx, Wh, r, z, n, hn)
+    return h, (h_prev, Wh, r, z, n, hn)
 
 
-def gru_step_backward(dh, cache):
-    """dh (N, H)  ->  dx (N, D), dh_prev (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
-    x, h_prev, Wx, Wh, r, z, n, hn = cache
+def _gru_step_backward(dh, core):
+    """-> dax (N, 3H) (gradient of x @ Wx.T + bx), dah (N, 3H) (of h_prev @ Wh.T + bh), dh_prev"""
+    h_prev, Wh, r, z, n, hn = core
     dn = dh * (1 - z)
     dz = dh * (h_prev - n)
     dan = dn * (1 - n * n)                # gradient of n's pre-activation
     dr = dan * hn
     dar = dr * r * (1 - r)
     daz = dz * z * (1 - z)
-    dax = np.concatenate([dar, daz, dan], axis=1)       # gradient of ax (N, 3H)
-    dah = np.concatenate([dar, daz, dan * r], axis=1)   # of ah: the n block passes through r
-    dh_prev = dh * z + dah @ Wh
-    return (dax @ Wx, dh_prev, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0), dah.sum(axis=0))
+    dax = np.concatenate([dar, daz, dan], axis=1)
+    dah = np.concatenate([dar, daz, dan * r], axis=1)   # the n block passes through r
+    return dax, dah, dh * z + dah @ Wh
 
 
 def gru_forward(x, h0, Wx, Wh, bx, bh):
@@ -343,28 +393,53 @@ def gru_forward(x, h0, Wx, Wh, bx, bh):
     x (N, T, D), h0 (N, H)  ->  h (N, T, H) (all hidden states), cache
     """
     _check_sequence("gru_forward", x, h0)
-    N, T, D = x.shape
     _check_gated("gru_forward", x[:, 0], h0, Wx, Wh, [("bx", bx), ("bh", bh)], 3)
-    h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(x, h0, Wx))
-    steps = []
-    h_prev = h0
-    for t in range(T):
-        h_prev, step_cache = gru_step_forward(x[:, t], h_prev, Wx, Wh, bx, bh)
-        h[:, t] = h_prev
-        steps.append(step_cache)
-    return h, {"steps": steps, "D": D}
+    N, T, D = x.shape
+    h, cache = gru_forward_projected((x.reshape(N * T, D) @ Wx.T).reshape(N, T, -1), h0, Wh, bx, bh)
+    cache["x"], cache["Wx"] = x, Wx
+    return h, cache
 
 
 def gru_backward(dh, cache):
     """dh (N, T, H)  ->  dx (N, T, D), dh0 (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
+    x, Wx = cache["x"], cache["Wx"]
+    N, T, D = x.shape
+    dxw, dh0, dWh, dbx, dbh = gru_backward_projected(dh, cache)
+    da = dxw.reshape(N * T, -1)
+    return (da @ Wx).reshape(N, T, D), dh0, da.T @ x.reshape(N * T, D), dWh, dbx, dbh
+
+
+def gru_forward_projected(xw, h0, Wh, bx, bh):
+    """The GRU recurrence alone, given the projected input xw = x @ Wx.T (bx not included).
+
+    xw (N, T, 3H), h0 (N, H)  ->  h (N, T, H), cache
+    """
+    _check_sequence("gru_forward_projected", xw, h0)
+    N, T, H3 = xw.shape
+    _check_gated("gru_forward_projected", xw[:, 0], h0, np.zeros((H3, H3)), Wh,
+                 [("bx", bx), ("bh", bh)], 3)
+    h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(xw, h0, Wh))
+    steps, h_prev = [], h0
+    for t in range(T):
+        h_prev, core = _gru_step(xw[:, t], h_prev, Wh, bx, bh)
+        h[:, t] = h_prev
+        steps.append(core)
+    return h, {"steps": steps}
+
+
+def gru_backward_projected(dh, cache):
+    """dh (N, T, H)  ->  dxw (N, T, 3H), dh0 (N, H), dWh (3H, H), dbx (3H,), dbh (3H,)"""
     steps = cache["steps"]
     N, T, H = dh.shape
     if T != len(steps):
         raise ValueError(f"gru_backward: dh has {T} steps, the forward pass had {len(steps)}")
-    dx = np.empty((N, T, cache["D"]), dtype=dh.dtype)
+    dxw = np.empty((N, T, 3 * H), dtype=dh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype)
-    dWx = dWh = dbx = dbh = 0
+    dWh = np.zeros((3 * H, H), dtype=dh.dtype)
+    dbh = np.zeros(3 * H, dtype=dh.dtype)
     for t in reversed(range(T)):
-        dx[:, t], dh_next, dWx_t, dWh_t, dbx_t, dbh_t = gru_step_backward(dh[:, t] + dh_next, steps[t])
-        dWx, dWh, dbx, dbh = dWx + dWx_t, dWh + dWh_t, dbx + dbx_t, dbh + dbh_t
-    return dx, dh_next, dWx, dWh, dbx, dbh
+        dax, dah, dh_next = _gru_step_backward(dh[:, t] + dh_next, steps[t])
+        dxw[:, t] = dax
+        dWh += dah.T @ steps[t][0]         # steps[t][0] is h_prev of step t
+        dbh += dah.sum(axis=0)
+    return dxw, dh_next, dWh, dxw.reshape(N * T, 3 * H).sum(axis=0), dbh

@@ -75,8 +75,8 @@ def test_lstm_sequence_equals_steps_and_c0():
         h, c = h0, np.zeros((N, H)) if c_start is None else c_start
         for t in range(T):
             h, c, _ = lstm_step_forward(x[:, t], h, c, Wx, Wh, b)
-            assert np.array_equal(hs[:, t], h), f"h at step {t}"
-            assert np.array_equal(cache["c"][:, t], c), f"c at step {t}"
+            assert np.allclose(hs[:, t], h, rtol=1e-13, atol=1e-14), f"h at step {t}"
+            assert np.allclose(cache["c"][:, t], c, rtol=1e-13, atol=1e-14), f"c at step {t}"
 
 
 # ---------------------------------------------------------------- GRU
@@ -116,7 +116,7 @@ def test_gru_sequence_equals_steps():
     h = h0
     for t in range(T):
         h, _ = gru_step_forward(x[:, t], h, Wx, Wh, bx, bh)
-        assert np.array_equal(hs[:, t], h), f"h at step {t}"
+        assert np.allclose(hs[:, t], h, rtol=1e-13, atol=1e-14), f"h at step {t}"
 
 
 # ---------------------------------------------------------------- torch's layout, from its docs
