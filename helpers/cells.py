@@ -122,24 +122,10 @@ class Cell:
         if x_ids.ndim != 2 or np.shape(y_ids) != x_ids.shape:
             raise ValueError(f"x_ids and y_ids must be (N, T) arrays of the same shape, "
                              f"got {x_ids.shape} and {np.shape(y_ids)}")
-        N = x_ids.shape[0]
-        dtype = params["Why"].dtype
-        state = self._state(h0, N, H, dtype)
-        grads = {}
-        # the input projection: columns of the input weights, gathered
-        W_in = params[self.param_names[0]]
-        xw, ecache = embedding_forward(x_ids, W_in.T)                  # (N, T, G)
-        if self.name == "rnn":
-            h, rcache = rnn_forward_projected(xw, state, params["Whh"], params["bh"])
-            last = h[:, -1]
-        elif self.name == "lstm":
-            h, rcache = lstm_forward_projected(xw, state[0], params["Wh"], params["b"], state[1])
-            last = (h[:, -1], rcache["c"][:, -1])
-        else:
-            h, rcache = gru_forward_projected(xw, state, params["Wh"], params["bx"], params["bh"])
-            last = h[:, -1]
+        h, (ecache, rcache), last = self._recurrence(params, x_ids, h0, H)
         scores, acache = affine_forward(h, params["Why"], params["by"])   # (N, T, V)
         loss, lcache = temporal_softmax_loss_forward(scores, y_ids, mask)
+        grads = {}
         dh, grads["Why"], grads["by"] = affine_backward(temporal_softmax_loss_backward(lcache), acache)
         if self.name == "rnn":
             dxw, _, grads["Whh"], grads["bh"] = rnn_backward_projected(dh, rcache)
@@ -150,6 +136,30 @@ class Cell:
         grads[self.param_names[0]] = embedding_backward(dxw, ecache).T
         grads = {k: grads[k].astype(params[k].dtype, copy=False) for k in self.param_names}
         return loss, grads, last
+
+    def scores(self, params, x_ids, h0=None):
+        """Forward only: x_ids (N, T) -> scores (N, T, V) (logits of the next symbol), state."""
+        _, H = self.check_params(params)
+        h, _, last = self._recurrence(params, np.asarray(x_ids), h0, H)
+        return affine_forward(h, params["Why"], params["by"])[0], last
+
+    def _recurrence(self, params, x_ids, h0, H):
+        """The recurrent block over a batch of ids: -> h (N, T, H), caches, last state."""
+        if x_ids.ndim != 2 or x_ids.shape[1] < 1:
+            raise ValueError(f"x_ids must be an (N, T) array of ids with T >= 1, got {x_ids.shape}")
+        state = self._state(h0, x_ids.shape[0], H, params["Why"].dtype)
+        # the input projection: the columns of the input weights, gathered (an embedding lookup)
+        xw, ecache = embedding_forward(x_ids, params[self.param_names[0]].T)   # (N, T, G)
+        if self.name == "rnn":
+            h, rcache = rnn_forward_projected(xw, state, params["Whh"], params["bh"])
+            last = h[:, -1]
+        elif self.name == "lstm":
+            h, rcache = lstm_forward_projected(xw, state[0], params["Wh"], params["b"], state[1])
+            last = (h[:, -1], rcache["c"][:, -1])
+        else:
+            h, rcache = gru_forward_projected(xw, state, params["Wh"], params["bx"], params["bh"])
+            last = h[:, -1]
+        return h, (ecache, rcache), last
 
     # ------------------------------------------------------------ one symbol
 
