@@ -181,20 +181,25 @@ def sigmoid(a):
 
 def _check_gated(name, x, h, Wx, Wh, biases, blocks, c=None):
     """Raise ValueError unless x (N, D), h (N, H) [and c (N, H)] fit weights of `blocks` gates."""
-    x, h, Wx, Wh = (np.asarray(a) for a in (x, h, Wx, Wh))
+    x, h, Wh = np.asarray(x), np.asarray(h), np.asarray(Wh)
+    Wx = None if Wx is None else np.asarray(Wx)
     if Wh.ndim != 2 or Wh.shape[0] != blocks * Wh.shape[1] or Wh.shape[1] < 1:
         raise ValueError(f"{name}: Wh must have shape ({blocks}H, H) with H >= 1, got {Wh.shape}")
     H = Wh.shape[1]
-    if Wx.ndim != 2 or Wx.shape[0] != blocks * H:
+    if Wx is None:              # x is the projected input x @ Wx.T: blocks * H columns
+        D = blocks * H
+    elif Wx.ndim != 2 or Wx.shape[0] != blocks * H:
         raise ValueError(f"{name}: Wx must have shape ({blocks}H, D) = ({blocks * H}, D) for "
                          f"H = {H} (from Wh), got {Wx.shape}")
-    D = Wx.shape[1]
+    else:
+        D = Wx.shape[1]
     for bname, b in biases:
         if np.shape(b) != (blocks * H,):
             raise ValueError(f"{name}: {bname} must have shape ({blocks * H},) for H = {H}, "
                              f"got {np.shape(b)}")
     if x.ndim != 2 or x.shape[1] != D:
-        raise ValueError(f"{name}: x must have shape (N, {D}) for Wx of shape {Wx.shape}, got {x.shape}")
+        what = "the projected input" if Wx is None else f"x (Wx has shape {Wx.shape})"
+        raise ValueError(f"{name}: {what} must have shape (N, {D}), got {x.shape}")
     N = x.shape[0]
     if h.shape != (N, H):
         raise ValueError(f"{name}: the hidden state must have shape (N, H) = ({N}, {H}), got {h.shape}")
@@ -306,9 +311,9 @@ def lstm_forward_projected(xw, h0, Wh, b, c0=None):
     With one-hot inputs xw is a column lookup, Wx.T[ids] (see embedding_forward).
     """
     _check_sequence("lstm_forward_projected", xw, h0)
-    N, T, H4 = xw.shape
+    N, T = xw.shape[:2]
     c_prev = np.zeros_like(h0) if c0 is None else c0
-    _check_gated("lstm_forward_projected", xw[:, 0], h0, np.zeros((H4, H4)), Wh, [("b", b)], 4, c_prev)
+    _check_gated("lstm_forward_projected", xw[:, 0], h0, None, Wh, [("b", b)], 4, c_prev)
     h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(xw, h0, Wh))
     c = np.empty_like(h)
     steps, h_prev = [], h0
@@ -415,9 +420,8 @@ def gru_forward_projected(xw, h0, Wh, bx, bh):
     xw (N, T, 3H), h0 (N, H)  ->  h (N, T, H), cache
     """
     _check_sequence("gru_forward_projected", xw, h0)
-    N, T, H3 = xw.shape
-    _check_gated("gru_forward_projected", xw[:, 0], h0, np.zeros((H3, H3)), Wh,
-                 [("bx", bx), ("bh", bh)], 3)
+    N, T = xw.shape[:2]
+    _check_gated("gru_forward_projected", xw[:, 0], h0, None, Wh, [("bx", bx), ("bh", bh)], 3)
     h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(xw, h0, Wh))
     steps, h_prev = [], h0
     for t in range(T):
