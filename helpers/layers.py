@@ -162,3 +162,288 @@ def temporal_softmax_loss_backward(cache, dloss=1.0):
                       np.take_along_axis(dscores, y[..., None], axis=-1) - 1, axis=-1)
     dscores *= (m / count)[..., None] * dloss
     return dscores
+
+
+# ---------------------------------------------------------------- gated cells: LSTM and GRU
+#
+# Weights are laid out as torch.nn.LSTM / torch.nn.GRU lay theirs out (weight_ih_l0 is Wx,
+# weight_hh_l0 is Wh), so a learner can copy weights between the two:
+#
+#   LSTM  Wx (4H, D)  Wh (4H, H)  b (4H,)             row blocks of H: i, f, g, o
+#         (torch has two biases, b_ih and b_hh; they are always added together: b = b_ih + b_hh)
+#   GRU   Wx (3H, D)  Wh (3H, H)  bx (3H,)  bh (3H,)  row blocks of H: r, z, n
+#         (here the two biases differ: bh_n sits inside r * (...), so both are kept)
+
+def sigmoid(a):
+    """The logistic function 1 / (1 + exp(-a)), without overflow for large negative a."""
+    return 0.5 * (1.0 + np.tanh(0.5 * a))  # exact identity; tanh never overflows
+
+
+def _check_gated(name, x, h, Wx, Wh, biases, blocks, c=None):
+    """Raise ValueError unless x (N, D), h (N, H) [and c (N, H)] fit weights of `blocks` gates."""
+    x, h, Wh = np.asarray(x), np.asarray(h), np.asarray(Wh)
+    Wx = None if Wx is None else np.asarray(Wx)
+    if Wh.ndim != 2 or Wh.shape[0] != blocks * Wh.shape[1] or Wh.shape[1] < 1:
+        raise ValueError(f"{name}: Wh must have shape ({blocks}H, H) with H >= 1, got {Wh.shape}")
+    H = Wh.shape[1]
+    if Wx is None:              # x is the projected input x @ Wx.T: blocks * H columns
+        D = blocks * H
+    elif Wx.ndim != 2 or Wx.shape[0] != blocks * H:
+        raise ValueError(f"{name}: Wx must have shape ({blocks}H, D) = ({blocks * H}, D) for "
+                         f"H = {H} (from Wh), got {Wx.shape}")
+    else:
+        D = Wx.shape[1]
+    for bname, b in biases:
+        if np.shape(b) != (blocks * H,):
+            raise ValueError(f"{name}: {bname} must have shape ({blocks * H},) for H = {H}, "
+                             f"got {np.shape(b)}")
+    if x.ndim != 2 or x.shape[1] != D:
+        what = "the projected input" if Wx is None else f"x (Wx has shape {Wx.shape})"
+        raise ValueError(f"{name}: {what} must have shape (N, {D}), got {x.shape}")
+    N = x.shape[0]
+    if h.shape != (N, H):
+        raise ValueError(f"{name}: the hidden state must have shape (N, H) = ({N}, {H}), got {h.shape}")
+    if c is not None and np.shape(c) != (N, H):
+        raise ValueError(f"{name}: the cell state must have shape (N, H) = ({N}, {H}), got {np.shape(c)}")
+
+
+def _check_sequence(name, x, h0):
+    if np.ndim(x) != 3:
+        raise ValueError(f"{name}: x must have shape (N, T, D) (batch-major), got {np.shape(x)}")
+    if np.shape(x)[1] < 1:
+        raise ValueError(f"{name}: the sequence must have at least one step, got T = 0")
+    if np.ndim(h0) != 2:
+        raise ValueError(f"{name}: h0 must have shape (N, H), got {np.shape(h0)}")
+
+
+def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+    """One LSTM step (torch.nn.LSTM's equations, gate blocks i, f, g, o).
+
+        a = x @ Wx.T + h_prev @ Wh.T + b                   (N, 4H)
+        i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o)  input, forget, output gates
+        g = tanh(a_g)                                        candidate values
+        c = f * c_prev + i * g                               the cell state: an additive path
+        h = o * tanh(c)
+
+    x (N, D), h_prev (N, H), c_prev (N, H), Wx (4H, D), Wh (4H, H), b (4H,)
+    ->  h (N, H), c (N, H), cache
+    """
+    _check_gated("lstm_step_forward", x, h_prev, Wx, Wh, [("b", b)], 4, c_prev)
+    h, c, core = _lstm_step(x @ Wx.T, h_prev, c_prev, Wh, b)
+    return h, c, (x, Wx, core)
+
+
+def lstm_step_backward(dh, dc, cache):
+    """Backward of lstm_step_forward.
+
+    dh (N, H): upstream gradient of h; dc (N, H): upstream gradient of c (from the next step's
+    cell state; zeros if c is not used later).
+    ->  dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (4H, D), dWh (4H, H), db (4H,)
+    """
+    x, Wx, core = cache
+    da, dh_prev, dc_prev = _lstm_step_backward(dh, dc, core)
+    h_prev = core[0]
+    return da @ Wx, dh_prev, dc_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def _lstm_step(xw, h_prev, c_prev, Wh, b):
+    """The step given the projected input xw = x @ Wx.T (N, 4H)."""
+    H = h_prev.shape[1]
+    a = xw + h_prev @ Wh.T + b
+    i = sigmoid(a[:, :H])
+    f = sigmoid(a[:, H:2 * H])
+    g = np.tanh(a[:, 2 * H:3 * H])
+    o = sigmoid(a[:, 3 * H:])
+    c = f * c_prev + i * g
+    tc = np.tanh(c)
+    h = o * tc
+    return h, c, (h_prev, c_prev, Wh, i, f, g, o, tc)
+
+
+def _lstm_step_backward(dh, dc, core):
+    """-> da (N, 4H): gradient of the gates' pre-activations; dh_prev, dc_prev (N, H)."""
+    h_prev, c_prev, Wh, i, f, g, o, tc = core
+    dc = dc + dh * o * (1 - tc * tc)      # c reaches the loss directly and through h = o tanh(c)
+    do = dh * tc
+    di, df, dg = dc * g, dc * c_prev, dc * i
+    dc_prev = dc * f                      # the additive path: only scaled by the forget gate
+    da = np.concatenate([di * i * (1 - i),  # sigmoid' = s (1 - s)
+                         df * f * (1 - f),
+                         dg * (1 - g * g),  # tanh' = 1 - tanh^2
+                         do * o * (1 - o)], axis=1)
+    return da, da @ Wh, dc_prev
+
+
+def lstm_forward(x, h0, Wx, Wh, b, c0=None):
+    """Run the LSTM over T steps.
+
+    x (N, T, D), h0 (N, H), c0 (N, H) or None (zeros)  ->  h (N, T, H) (all hidden states), cache
+
+    The cell states are kept in the cache: cache["c"] is (N, T, H), so cache["c"][:, -1] is the
+    state to carry into the next window together with h[:, -1]. The input projection
+    x @ Wx.T is one matrix product for all steps; only the recurrence loops over time.
+    """
+    _check_sequence("lstm_forward", x, h0)
+    _check_gated("lstm_forward", x[:, 0], h0, Wx, Wh, [("b", b)], 4, c0 if c0 is not None else h0)
+    N, T, D = x.shape
+    h, cache = lstm_forward_projected((x.reshape(N * T, D) @ Wx.T).reshape(N, T, -1), h0, Wh, b, c0)
+    cache["x"], cache["Wx"] = x, Wx
+    return h, cache
+
+
+def lstm_backward(dh, cache):
+    """dh (N, T, H): upstream gradient of every hidden state.
+
+    ->  dx (N, T, D), dh0 (N, H), dWx (4H, D), dWh (4H, H), db (4H,)
+    """
+    x, Wx = cache["x"], cache["Wx"]
+    N, T, D = x.shape
+    dxw, dh0, dWh, db = lstm_backward_projected(dh, cache)
+    da = dxw.reshape(N * T, -1)
+    return (da @ Wx).reshape(N, T, D), dh0, da.T @ x.reshape(N * T, D), dWh, db
+
+
+def lstm_forward_projected(xw, h0, Wh, b, c0=None):
+    """The LSTM recurrence alone, given the projected input xw = x @ Wx.T.
+
+    xw (N, T, 4H), h0 (N, H), c0 (N, H) or None  ->  h (N, T, H), cache (cache["c"]: (N, T, H))
+
+    With one-hot inputs xw is a column lookup, Wx.T[ids] (see embedding_forward).
+    """
+    _check_sequence("lstm_forward_projected", xw, h0)
+    N, T = xw.shape[:2]
+    c_prev = np.zeros_like(h0) if c0 is None else c0
+    _check_gated("lstm_forward_projected", xw[:, 0], h0, None, Wh, [("b", b)], 4, c_prev)
+    h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(xw, h0, Wh))
+    c = np.empty_like(h)
+    steps, h_prev = [], h0
+    for t in range(T):
+        h_prev, c_prev, core = _lstm_step(xw[:, t], h_prev, c_prev, Wh, b)
+        h[:, t], c[:, t] = h_prev, c_prev
+        steps.append(core)
+    return h, {"steps": steps, "c": c}
+
+
+def lstm_backward_projected(dh, cache):
+    """dh (N, T, H)  ->  dxw (N, T, 4H), dh0 (N, H), dWh (4H, H), db (4H,)"""
+    steps = cache["steps"]
+    N, T, H = dh.shape
+    if T != len(steps):
+        raise ValueError(f"lstm_backward: dh has {T} steps, the forward pass had {len(steps)}")
+    dxw = np.empty((N, T, 4 * H), dtype=dh.dtype)
+    dh_next = np.zeros((N, H), dtype=dh.dtype)
+    dc_next = np.zeros((N, H), dtype=dh.dtype)
+    dWh = np.zeros((4 * H, H), dtype=dh.dtype)
+    for t in reversed(range(T)):
+        da, dh_next, dc_next = _lstm_step_backward(dh[:, t] + dh_next, dc_next, steps[t])
+        dxw[:, t] = da
+        dWh += da.T @ steps[t][0]          # steps[t][0] is h_prev of step t
+    return dxw, dh_next, dWh, dxw.reshape(N * T, 4 * H).sum(axis=0)
+
+
+def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):
+    """One GRU step (torch.nn.GRU's equations, blocks r, z, n).
+
+        ax = x @ Wx.T + bx,  ah = h_prev @ Wh.T + bh          (N, 3H) each
+        r = sigmoid(ax_r + ah_r)                               reset gate
+        z = sigmoid(ax_z + ah_z)                               update gate
+        n = tanh(ax_n + r * ah_n)                              candidate state
+        h = (1 - z) * n + z * h_prev                           keep z of the old state
+
+    x (N, D), h_prev (N, H), Wx (3H, D), Wh (3H, H), bx (3H,), bh (3H,)  ->  h (N, H), cache
+    """
+    _check_gated("gru_step_forward", x, h_prev, Wx, Wh, [("bx", bx), ("bh", bh)], 3)
+    h, core = _gru_step(x @ Wx.T, h_prev, Wh, bx, bh)
+    return h, (x, Wx, core)
+
+
+def gru_step_backward(dh, cache):
+    """dh (N, H)  ->  dx (N, D), dh_prev (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
+    x, Wx, core = cache
+    dax, dah, dh_prev = _gru_step_backward(dh, core)
+    h_prev = core[0]
+    return dax @ Wx, dh_prev, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0), dah.sum(axis=0)
+
+
+def _gru_step(xw, h_prev, Wh, bx, bh):
+    """The step given the projected input xw = x @ Wx.T (N, 3H), without bx."""
+    H = h_prev.shape[1]
+    ax = xw + bx
+    ah = h_prev @ Wh.T + bh
+    r = sigmoid(ax[:, :H] + ah[:, :H])
+    z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
+    hn = ah[:, 2 * H:]                    # Wh_n h_prev + bh_n, before the reset gate scales it
+    n = np.tanh(ax[:, 2 * H:] + r * hn)
+    h = (1 - z) * n + z * h_prev
+    return h, (h_prev, Wh, r, z, n, hn)
+
+
+def _gru_step_backward(dh, core):
+    """-> dax (N, 3H) (gradient of x @ Wx.T + bx), dah (N, 3H) (of h_prev @ Wh.T + bh), dh_prev"""
+    h_prev, Wh, r, z, n, hn = core
+    dn = dh * (1 - z)
+    dz = dh * (h_prev - n)
+    dan = dn * (1 - n * n)                # gradient of n's pre-activation
+    dr = dan * hn
+    dar = dr * r * (1 - r)
+    daz = dz * z * (1 - z)
+    dax = np.concatenate([dar, daz, dan], axis=1)
+    dah = np.concatenate([dar, daz, dan * r], axis=1)   # the n block passes through r
+    return dax, dah, dh * z + dah @ Wh
+
+
+def gru_forward(x, h0, Wx, Wh, bx, bh):
+    """Run the GRU over T steps.
+
+    x (N, T, D), h0 (N, H)  ->  h (N, T, H) (all hidden states), cache
+    """
+    _check_sequence("gru_forward", x, h0)
+    _check_gated("gru_forward", x[:, 0], h0, Wx, Wh, [("bx", bx), ("bh", bh)], 3)
+    N, T, D = x.shape
+    h, cache = gru_forward_projected((x.reshape(N * T, D) @ Wx.T).reshape(N, T, -1), h0, Wh, bx, bh)
+    cache["x"], cache["Wx"] = x, Wx
+    return h, cache
+
+
+def gru_backward(dh, cache):
+    """dh (N, T, H)  ->  dx (N, T, D), dh0 (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
+    x, Wx = cache["x"], cache["Wx"]
+    N, T, D = x.shape
+    dxw, dh0, dWh, dbx, dbh = gru_backward_projected(dh, cache)
+    da = dxw.reshape(N * T, -1)
+    return (da @ Wx).reshape(N, T, D), dh0, da.T @ x.reshape(N * T, D), dWh, dbx, dbh
+
+
+def gru_forward_projected(xw, h0, Wh, bx, bh):
+    """The GRU recurrence alone, given the projected input xw = x @ Wx.T (bx not included).
+
+    xw (N, T, 3H), h0 (N, H)  ->  h (N, T, H), cache
+    """
+    _check_sequence("gru_forward_projected", xw, h0)
+    N, T = xw.shape[:2]
+    _check_gated("gru_forward_projected", xw[:, 0], h0, None, Wh, [("bx", bx), ("bh", bh)], 3)
+    h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(xw, h0, Wh))
+    steps, h_prev = [], h0
+    for t in range(T):
+        h_prev, core = _gru_step(xw[:, t], h_prev, Wh, bx, bh)
+        h[:, t] = h_prev
+        steps.append(core)
+    return h, {"steps": steps}
+
+
+def gru_backward_projected(dh, cache):
+    """dh (N, T, H)  ->  dxw (N, T, 3H), dh0 (N, H), dWh (3H, H), dbx (3H,), dbh (3H,)"""
+    steps = cache["steps"]
+    N, T, H = dh.shape
+    if T != len(steps):
+        raise ValueError(f"gru_backward: dh has {T} steps, the forward pass had {len(steps)}")
+    dxw = np.empty((N, T, 3 * H), dtype=dh.dtype)
+    dh_next = np.zeros((N, H), dtype=dh.dtype)
+    dWh = np.zeros((3 * H, H), dtype=dh.dtype)
+    dbh = np.zeros(3 * H, dtype=dh.dtype)
+    for t in reversed(range(T)):
+        dax, dah, dh_next = _gru_step_backward(dh[:, t] + dh_next, steps[t])
+        dxw[:, t] = dax
+        dWh += dah.T @ steps[t][0]         # steps[t][0] is h_prev of step t
+        dbh += dah.sum(axis=0)
+    return dxw, dh_next, dWh, dxw.reshape(N * T, 3 * H).sum(axis=0), dbh
