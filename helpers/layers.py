@@ -9,6 +9,8 @@ that cache and returns the gradients of the forward's inputs in the same order.
 """
 import numpy as np
 
+from .softmax import log_softmax
+
 
 # ---------------------------------------------------------------- one time step
 
@@ -55,14 +57,17 @@ def rnn_backward(dh, cache):
     return (da @ Wxh).reshape(N, T, D), dh0, da.T @ x.reshape(N * T, D), dWhh, dbh
 
 
-def rnn_forward_projected(xw, h0, Whh, bh, T=None):
+def rnn_forward_projected(xw, h0, Whh, bh, T=None, activation="tanh"):
     """The recurrence alone, given the projected input xw = x @ Wxh.T.
 
     xw (N, T, H) or (N*T, H) with T given, h0 (N, H)  ->  h (N, T, H), cache
 
     With one-hot inputs xw is just a column lookup, Wxh.T[ids] (see embedding_forward),
     which is how the fast trainers avoid the (N, T, V) one-hot product.
+    activation: 'tanh' (the course's RNN) or 'sigmoid' (the binary adder).
     """
+    if activation not in ("tanh", "sigmoid"):
+        raise ValueError(f"activation must be 'tanh' or 'sigmoid', got {activation!r}")
     N, H = h0.shape
     xw = xw.reshape(N, -1, H) if T is None else xw.reshape(N, T, H)
     T = xw.shape[1]
@@ -74,15 +79,26 @@ def rnn_forward_projected(xw, h0, Whh, bh, T=None):
         np.matmul(prev, WhhT, out=a)
         a += xw[:, t]
         a += bh
-        prev = np.tanh(a, out=h[:, t])
-    return h, (h0, Whh, h)
+        prev = _activate(a, h[:, t], activation)
+    return h, (h0, Whh, h, activation)
+
+
+def _activate(a, out, activation):
+    if activation == "tanh":
+        return np.tanh(a, out=out)
+    np.multiply(a, 0.5, out=out)       # sigmoid(a) = (1 + tanh(a / 2)) / 2 never overflows
+    np.tanh(out, out=out)
+    out += 1
+    out *= 0.5
+    return out
 
 
 def rnn_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, H), dh0 (N, H), dWhh (H, H), dbh (H,)."""
-    h0, Whh, h = cache
+    h0, Whh, h, activation = cache
     N, T, H = h.shape
-    da = 1 - h * h  # tanh'(a) for every step at once; becomes da in the loop
+    # the activation's derivative for every step at once; becomes da in the loop
+    da = 1 - h * h if activation == "tanh" else h * (1 - h)
     dnext = np.zeros_like(h0)
     for t in reversed(range(T)):
         dat = da[:, t]
@@ -147,8 +163,7 @@ def temporal_softmax_loss_forward(scores, y, mask=None):
     count = int(m.sum())
     if count == 0:
         raise ValueError("the mask selects no token: there is nothing to average")
-    z = scores - scores.max(axis=-1, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    logp = log_softmax(scores)
     picked = np.take_along_axis(logp, y[..., None], axis=-1)[..., 0]
     loss = -float((picked * m).sum()) / count
     return loss, (logp, y, m, count)

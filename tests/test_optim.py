@@ -61,5 +61,5 @@ def test_decoupled_weight_decay_shrinks_matrices_not_biases(make):
     make().step(p, {"W": np.zeros((2, 2)), "b": np.zeros(2)})  # zero gradient: only the decay acts
     np.testing.assert_allclose(p["W"], 2.0 * (1 - 0.1 * 0.5))
     np.testing.assert_array_equal(p["b"], 2.0)
-    with pytest.raises(ValueError, match="weight_decay must be finite and >= 0"):
+    with pytest.raises(ValueError, match="weight_decay must be a finite number >= 0"):
         Adam(0.1, weight_decay=-1.0)
