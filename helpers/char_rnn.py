@@ -465,7 +465,7 @@ class _Run:
     def record(self):
         h, b = self.hist, self.budget
         rec = {"step": b.step, "loss": float(h["train_loss"][-1]) if h["train_loss"] else np.nan,
-               "chars": b.step * self.window(), "seconds": round(b.elapsed, 1)}
+               "chars": b.step * self.window(), "seconds": b.elapsed}
         if h["valid_loss"]:
             rec["valid_loss"] = float(h["valid_loss"][-1])
         return rec

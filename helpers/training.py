@@ -71,12 +71,15 @@ def make_log(log, log_every):
 
 
 def format_record(record):
-    """'step    200  loss 0.9789  ...': ints as they are, floats with 4 significant decimals."""
+    """'step    200  loss 0.9789  ...': ints as they are, floats with 4 decimals, seconds with 1."""
     parts = [f"step {record['step']:6d}"]
     for k, v in record.items():
         if k == "step" or isinstance(v, np.ndarray):
             continue
-        parts.append(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}")
+        if k == "seconds":
+            parts.append(f"{v:.1f} s")
+        else:
+            parts.append(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}")
     return "  ".join(parts)
 
 
