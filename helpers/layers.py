@@ -10,6 +10,22 @@ that cache and returns the gradients of the forward's inputs in the same order.
 import numpy as np
 
 from .softmax import log_softmax
+from .validate import check_array
+
+
+def _check_rnn(h, Whh, bh, name="h0"):
+    """Shapes the recurrence needs: h (N, H), Whh (H, H), bh (H,) -> H."""
+    H = check_array(Whh, "Whh", ndim=2).shape[0]
+    check_array(Whh, "Whh", shape=(H, H))
+    check_array(bh, "bh", shape=(H,))
+    check_array(h, name, shape=(None, H))
+    return H
+
+
+def _check_input_weights(x, Wxh, ndim):
+    """x (..., D) with `ndim` axes and Wxh (H, D) that fit together."""
+    x = check_array(x, "x", ndim=ndim)
+    check_array(Wxh, "Wxh", shape=(None, x.shape[-1]))
 
 
 # ---------------------------------------------------------------- one time step
@@ -19,6 +35,8 @@ def rnn_step_forward(x, h_prev, Wxh, Whh, bh):
 
     x (N, D), h_prev (N, H)  ->  h (N, H), cache
     """
+    _check_input_weights(x, Wxh, 2)
+    _check_rnn(h_prev, Whh, bh, "h_prev")
     h = np.tanh(x @ Wxh.T + h_prev @ Whh.T + bh)
     return h, (x, h_prev, Wxh, Whh, h)
 
@@ -40,6 +58,7 @@ def rnn_forward(x, h0, Wxh, Whh, bh):
     The input projection x @ Wxh.T is one matrix product for all steps; only the
     recurrence through Whh has to loop over time.
     """
+    _check_input_weights(x, Wxh, 3)
     N, T, D = x.shape
     h, cache = rnn_forward_projected(x.reshape(N * T, D) @ Wxh.T, h0, Whh, bh, T)
     return h, (x, Wxh, cache)
@@ -68,7 +87,11 @@ def rnn_forward_projected(xw, h0, Whh, bh, T=None, activation="tanh"):
     """
     if activation not in ("tanh", "sigmoid"):
         raise ValueError(f"activation must be 'tanh' or 'sigmoid', got {activation!r}")
+    _check_rnn(h0, Whh, bh)
     N, H = h0.shape
+    if np.size(xw) % (N * H) or (T is not None and np.size(xw) != N * T * H):
+        raise ValueError(f"xw must hold N x T x H = {N} x {'T' if T is None else T} x {H} "
+                         f"values (the projected inputs), got shape {np.shape(xw)}")
     xw = xw.reshape(N, -1, H) if T is None else xw.reshape(N, T, H)
     T = xw.shape[1]
     dtype = np.result_type(xw, h0, Whh)
@@ -118,6 +141,8 @@ def embedding_forward(ids, W):
     ids (N, T) ints in [0, V), W (V, D)  ->  out (N, T, D), cache
     """
     ids = np.asarray(ids)
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"ids must be integers in [0, {W.shape[0]}), got dtype {ids.dtype}")
     if ids.size and (ids.min() < 0 or ids.max() >= W.shape[0]):
         raise ValueError(f"ids must lie in [0, {W.shape[0]}), got min {ids.min()}, max {ids.max()}")
     return W[ids], (ids, W.shape)
@@ -136,6 +161,9 @@ def affine_forward(x, W, b):
 
     x (..., H), W (V, H), b (V,)  ->  out (..., V), cache
     """
+    V = check_array(W, "W", ndim=2).shape[0]
+    check_array(W, "W", shape=(V, np.shape(x)[-1] if np.ndim(x) else -1))
+    check_array(b, "b", shape=(V,))
     return x @ W.T + b, (x, W)
 
 
@@ -153,13 +181,13 @@ def temporal_softmax_loss_forward(scores, y, mask=None):
     scores (N, T, V), y (N, T) ints in [0, V), mask (N, T) bool or None (all count)
     ->  loss (float), cache
     """
-    N, T, V = scores.shape
+    N, T, V = check_array(scores, "scores", ndim=3).shape
     y = np.asarray(y)
     if y.shape != (N, T):
         raise ValueError(f"targets must have shape {(N, T)}, got {y.shape}")
     if y.size and (y.min() < 0 or y.max() >= V):
         raise ValueError(f"targets must lie in [0, {V}), got min {y.min()}, max {y.max()}")
-    m = np.ones((N, T), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    m = np.ones((N, T), dtype=bool) if mask is None else check_array(mask, "mask", shape=(N, T)).astype(bool)
     count = int(m.sum())
     if count == 0:
         raise ValueError("the mask selects no token: there is nothing to average")

@@ -11,12 +11,18 @@ import zipfile
 import numpy as np
 
 from .text import Vocab
+from .validate import check_params
 
 RNN_KEYS = ("Wxh", "Whh", "bh", "Why", "by")
 
 
 def save_snapshot(path, params, vocab, meta=None):
     """Write params (dict name -> array), the Vocab and a JSON-able meta dict to `path`."""
+    check_params(params, ())
+    if not isinstance(vocab, Vocab):
+        raise ValueError(f"vocab must be a helpers.text.Vocab, got {type(vocab).__name__}")
+    if meta is not None and not isinstance(meta, dict):
+        raise ValueError(f"meta must be a dict of JSON-able settings, got {type(meta).__name__}")
     arrays = {k: np.asarray(v) for k, v in params.items()}
     for k, a in arrays.items():
         if a.dtype == object:

@@ -97,7 +97,8 @@ def check_array(a, name, ndim=None, shape=None, finite=False, dtype=None):
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
     if shape is not None and (arr.ndim != len(shape) or any(
             s is not None and s != n for s, n in zip(shape, arr.shape))):
-        wanted = tuple("any" if s is None else s for s in shape)
+        parts = ["any" if s is None else str(s) for s in shape]
+        wanted = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
         raise ValueError(f"{name} must have shape {wanted}, got {arr.shape}")
     if finite and arr.dtype.kind in "fc" and not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite, got an array with "

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers import binary, char_rnn, gradcheck, interpret, names, optim, seq2seq, snapshot
-from helpers import text, training, validate
+from helpers import layers, text, training, validate
 from helpers.char_rnn_fast import evaluate, fast_loss_and_grads
 from helpers.softmax import entropy, log_softmax, sample, softmax
 from helpers.threads import blas_threads
@@ -134,15 +134,37 @@ CASES = [
     ("numgrad-h", lambda: gradcheck.numerical_gradient(lambda: 0.0, np.zeros(2), h=0), "h must be a finite number > 0"),
     ("numgrad-nan-f", lambda: gradcheck.numerical_gradient(lambda: NAN, np.zeros(2)), "f is not finite"),
     ("numgrad-df", lambda: gradcheck.numerical_gradient(lambda: np.zeros(3), np.zeros(2), df=np.ones(2)), "df must have the shape"),
+    # ---------------------------------------------------------------- layers
+    ("step-x-wxh", lambda: layers.rnn_step_forward(np.zeros((2, 3)), np.zeros((2, H)), np.zeros((H, 4)), P["Whh"], P["bh"]), "Wxh must have shape (any, 3)"),
+    ("step-h-prev", lambda: layers.rnn_step_forward(np.zeros((2, 3)), np.zeros((2, H + 1)), np.zeros((H, 3)), P["Whh"], P["bh"]), "h_prev must have shape"),
+    ("rnn-x-2d", lambda: layers.rnn_forward(np.zeros((2, 3)), np.zeros((2, H)), np.zeros((H, 3)), P["Whh"], P["bh"]), "x must have 3 dimension(s)"),
+    ("rnn-whh", lambda: layers.rnn_forward(np.zeros((2, 3, 3)), np.zeros((2, H)), np.zeros((H, 3)), np.zeros((H, H + 1)), P["bh"]), "Whh must have shape"),
+    ("rnn-bh", lambda: layers.rnn_forward(np.zeros((2, 3, 3)), np.zeros((2, H)), np.zeros((H, 3)), P["Whh"], np.zeros(H + 1)), "bh must have shape"),
+    ("projected-xw", lambda: layers.rnn_forward_projected(np.zeros((2, 3, H + 1)), np.zeros((2, H)), P["Whh"], P["bh"]), "xw must hold N x T x H"),
+    ("projected-activation", lambda: layers.rnn_forward_projected(np.zeros((2, 3, H)), np.zeros((2, H)), P["Whh"], P["bh"], activation="relu"), "activation must be 'tanh' or 'sigmoid'"),
+    ("embedding-neg", lambda: layers.embedding_forward(np.array([[0, -1]]), np.zeros((V, 3))), "ids must lie in [0, 5)"),
+    ("embedding-float", lambda: layers.embedding_forward(np.array([[0.5]]), np.zeros((V, 3))), "ids must be integers"),
+    ("affine-shapes", lambda: layers.affine_forward(np.zeros((2, 3)), np.zeros((V, 4)), np.zeros(V)), "W must have shape (5, 3)"),
+    ("affine-bias", lambda: layers.affine_forward(np.zeros((2, 3)), np.zeros((V, 3)), np.zeros(V + 1)), "b must have shape (5,)"),
+    ("loss-targets", lambda: layers.temporal_softmax_loss_forward(np.zeros((1, 2, V)), np.array([[0, -1]])), "targets must lie in [0, 5)"),
+    ("loss-target-shape", lambda: layers.temporal_softmax_loss_forward(np.zeros((1, 2, V)), np.zeros((1, 3), int)), "targets must have shape (1, 2)"),
+    ("loss-mask-shape", lambda: layers.temporal_softmax_loss_forward(np.zeros((1, 2, V)), np.zeros((1, 2), int), np.ones((2, 2))), "mask must have shape (1, 2)"),
+    ("loss-mask-empty", lambda: layers.temporal_softmax_loss_forward(np.zeros((1, 2, V)), np.zeros((1, 2), int), np.zeros((1, 2))), "the mask selects no token"),
+    ("loss-scores-nan", lambda: layers.temporal_softmax_loss_forward(np.full((1, 2, V), NAN), np.zeros((1, 2), int)), "logits contain NaN"),
+    ("loss-scores-2d", lambda: layers.temporal_softmax_loss_forward(np.zeros((2, V)), np.zeros(2, int)), "scores must have 3 dimension(s)"),
     # ---------------------------------------------------------------- text
     ("vocab-empty", lambda: text.Vocab(""), "at least one symbol"),
     ("vocab-encode", lambda: VOCAB.encode("az"), "'z'"),
     ("vocab-decode-neg", lambda: VOCAB.decode([-1]), "ids must lie in [0, 5)"),
     ("vocab-decode-high", lambda: VOCAB.decode([5]), "ids must lie in [0, 5)"),
-    ("stream-batch", lambda: list(text.stream_batches(IDS, 0, 2)), "must be >= 1"),
+    ("stream-batch", lambda: list(text.stream_batches(IDS, 0, 2)), "batch_size must be an integer >= 1"),
+    ("stream-seq-float", lambda: list(text.stream_batches(IDS, 2, 2.5)), "seq_len must be an integer"),
     ("stream-short", lambda: list(text.stream_batches(IDS[:5], 2, 8)), "shorter than one training window"),
     ("data-path", lambda: text.data_path("no_such_file.txt"), "does not exist"),
     # ---------------------------------------------------------------- snapshot
+    ("snap-save-params", lambda: snapshot.save_snapshot("/tmp/never.npz", [1], VOCAB), "params must be a dict"),
+    ("snap-save-vocab", lambda: snapshot.save_snapshot("/tmp/never.npz", P, "abcde"), "vocab must be a helpers.text.Vocab"),
+    ("snap-save-meta", lambda: snapshot.save_snapshot("/tmp/never.npz", P, VOCAB, meta=[1]), "meta must be a dict"),
     ("snap-missing", lambda: snapshot.load_snapshot("/no/such/file.npz"), "no such snapshot file"),
     ("snap-shapes", lambda: snapshot.check_rnn_shapes(params_with(bh=np.zeros(H + 1)), V), "bh has shape"),
     ("snap-nan", lambda: snapshot.check_rnn_shapes(params_with(by=np.full(V, NAN)), V), "by must be a finite"),
