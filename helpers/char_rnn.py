@@ -316,18 +316,24 @@ class TrainConfig:
             check_optional(check_positive, getattr(self, name), name)
         check_optional(check_fraction, self.average, "average")
         check_choice(self.cell, "cell", tuple(CELLS))
+        self.make_optimizer()      # checks the optimizer settings; train makes a fresh one
+
+    def make_optimizer(self):
+        """-> a new optimizer (or the object given), its learning rate, the final rate."""
         if isinstance(self.optimizer, str):
-            self.optimizer = make_optimizer(self.optimizer, self.learning_rate, self.weight_decay)
+            opt = make_optimizer(self.optimizer, self.learning_rate, self.weight_decay)
         elif self.weight_decay:
             raise ValueError("weight_decay applies to a named optimizer; give your optimizer "
                              "object its own weight_decay instead")
         elif not callable(getattr(self.optimizer, "step", None)):
             raise ValueError(f"optimizer must be 'adam', 'adagrad', 'sgd' or an object with "
                              f".step(params, grads), got {self.optimizer!r}")
-        self.learning_rate = self.optimizer.learning_rate
-        if self.final_learning_rate is None:
-            self.final_learning_rate = 0.1 * self.learning_rate
-        check_schedule(self.learning_rate, self.final_learning_rate, "cosine")
+        else:
+            opt = self.optimizer
+        lr = getattr(opt, "learning_rate", self.learning_rate)
+        final = 0.1 * lr if self.final_learning_rate is None else self.final_learning_rate
+        check_schedule(lr, final, "cosine")
+        return opt, lr, final
 
 
 def train(params, train_ids, valid_ids=None, config=None, **settings):
@@ -370,7 +376,7 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
 def _train_loop(params, ids, cfg, run, log, log_every):
     """The loop itself: for each window, loss and gradients, clip, schedule, update."""
     loss_and_grads_fn = CELLS[cfg.cell]["loss_and_grads"]
-    rng, workspace, opt = np.random.default_rng(cfg.seed), {}, cfg.optimizer
+    rng, workspace, opt = np.random.default_rng(cfg.seed), {}, run.optimizer
     while not run.done():
         offset = int(rng.integers(0, min(cfg.seq_len, len(ids) - cfg.batch_size * cfg.seq_len)))
         h = None                                          # every epoch starts from h = 0
@@ -383,8 +389,8 @@ def _train_loop(params, ids, cfg, run, log, log_every):
                 clip_by_value(grads, cfg.clip)
             if cfg.clip_norm is not None:
                 clip_by_global_norm(grads, cfg.clip_norm)
-            opt.learning_rate = scheduled_learning_rate(cfg.learning_rate, run.fraction(),
-                                                        cfg.final_learning_rate)
+            opt.learning_rate = scheduled_learning_rate(run.learning_rate, run.fraction(),
+                                                        run.final_learning_rate)
             opt.step(params, grads)
             run.after_step(params, loss, t0)
             if run.done():
@@ -401,6 +407,7 @@ class _Run:
 
     def __init__(self, params, cfg, V, valid_ids):
         self.params, self.cfg, self.V, self.valid_ids = params, cfg, V, valid_ids
+        self.optimizer, self.learning_rate, self.final_learning_rate = cfg.make_optimizer()
         self.budget = Budget(cfg.steps, cfg.seconds)
         if cfg.chars is not None:
             self.budget.steps = min(cfg.steps or np.inf, -(-int(cfg.chars) // self.window()))
@@ -435,7 +442,7 @@ class _Run:
                 f"{self.max_loss:.1f} (far worse than the uniform guess ln V = {np.log(self.V):.2f})")
         raise TrainingDiverged(
             f"training diverged at step {n} (after {self.budget.step * self.window():,} "
-            f"characters): {what}. Lower the learning rate (it is {self.cfg.learning_rate}) "
+            f"characters): {what}. Lower the learning rate (it is {self.learning_rate}) "
             f"or clip the gradients harder.")
 
     def after_step(self, params, loss, t0):
@@ -486,7 +493,9 @@ class _Run:
                  if b.elapsed > 0 else 0.0)
         h["settings"] = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)
                          if f.name not in ("optimizer", "log", "threads")}
-        h["settings"].update(optimizer=type(cfg.optimizer).__name__.lower(),
+        h["settings"].update(optimizer=type(self.optimizer).__name__.lower(),
+                             learning_rate=self.learning_rate,
+                             final_learning_rate=self.final_learning_rate,
                              hidden_size=int(self.params["Whh"].shape[0]), vocab_size=int(self.V),
                              dtype=str(self.params["Whh"].dtype))
         return h

@@ -293,3 +293,22 @@ def test_cosine_learning_rate_decay():
     assert 0.001 <= opt.learning_rate < 0.00101
     with pytest.raises(ValueError, match="final_learning_rate must be a finite number > 0"):
         char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=1, final_learning_rate=-1, log=None)
+
+
+def test_a_config_can_be_reused_and_each_run_gets_a_fresh_optimizer():
+    cfg = char_rnn.TrainConfig(batch_size=2, seq_len=5, steps=4, log=None)
+    runs = []
+    for _ in range(2):
+        vocab, ids, p = tiny_setup()
+        runs.append((char_rnn.train(p, ids, config=cfg), p))
+    assert np.array_equal(runs[0][0]["train_loss"], runs[1][0]["train_loss"])
+    assert np.array_equal(runs[0][1]["Whh"], runs[1][1]["Whh"])
+    assert runs[0][0]["settings"]["final_learning_rate"] == pytest.approx(5e-4)
+
+
+def test_train_loop_is_what_the_notebook_shows():
+    # notebook 03 prints inspect.getsource(char_rnn._train_loop): it must be the loop train runs
+    import inspect
+    src = inspect.getsource(char_rnn._train_loop)
+    assert "stream_batches" in src and "opt.step(params, grads)" in src
+    assert len(src.splitlines()) <= 40
