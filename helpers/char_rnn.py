@@ -363,6 +363,8 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
                          f"reduce batch_size or seq_len")
     if valid_ids is not None and len(check_ids(valid_ids, V, "valid_ids", ndim=1)) < 2:
         raise ValueError("valid_ids needs at least 2 symbols")
+    if valid_ids is None and cfg.eval_every is not None:
+        raise ValueError("eval_every needs a validation text: pass valid_ids")
     H = params["Whh"].shape[0]
     check_allocation((cfg.batch_size * (cfg.seq_len + 1), max(V, H) * 4), "batch_size * seq_len",
                      params["Whh"].dtype.itemsize)

@@ -238,6 +238,7 @@ CASES = [
     ("train-clip", lambda: char_rnn.train(params_with(), IDS, clip=-5, steps=1, log=None), "clip must be a finite number > 0"),
     ("train-clip-norm", lambda: char_rnn.train(params_with(), IDS, clip_norm=0, steps=1, log=None), "clip_norm must be"),
     ("train-eval-every", lambda: char_rnn.train(params_with(), IDS, eval_every=0, steps=1, log=None), "eval_every must be an integer >= 1"),
+    ("train-eval-no-valid", lambda: char_rnn.train(params_with(), IDS, batch_size=2, seq_len=5, eval_every=2, steps=1, log=None), "eval_every needs a validation text"),
     ("train-cell", lambda: char_rnn.train(params_with(), IDS, cell="gru?", steps=1, log=None), "cell must be one of"),
     ("train-log-every", lambda: char_rnn.train(params_with(), IDS, batch_size=2, seq_len=5, steps=1, log=None, log_every=-1), "log_every must be an integer >= 1"),
     ("train-unknown-setting", lambda: char_rnn.make_optimizer("adamw"), "optimizer must be one of"),
