@@ -109,12 +109,13 @@ def ablation_states(params, ids, unit_sets, at, chunks=16, warmup=100, h0=None, 
     out = np.empty((len(masks), len(at), H), dtype=dt)
     order = np.argsort(t_of, kind="stable")
     bounds = np.searchsorted(t_of[order], np.arange(W + L + 1))
-    WxhT, WhhT = Wxh.T, Whh.T
+    E, no_bias = Wxh.T + bh, np.zeros_like(bh)   # bh folded into the gathered inputs
     with blas_threads(threads):
         for t in range(W + L):
-            a = (h.reshape(-1, H) @ WhhT).reshape(h.shape)
-            a += WxhT[ids[np.minimum(L * np.arange(K) + t, T - 1)]] + bh
-            h = np.tanh(a, out=a)
+            # one step of the course's recurrence for all S x K rows, then switch units off
+            xw = np.broadcast_to(E[ids[np.minimum(L * np.arange(K) + t, T - 1)]], h.shape)
+            h = rnn_forward_projected(xw.reshape(-1, 1, H), h.reshape(-1, H), Whh, no_bias)[0]
+            h = h.reshape(masks.shape[0], K, H)
             h *= masks
             j = order[bounds[t]:bounds[t + 1]]
             if j.size:
