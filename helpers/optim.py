@@ -32,8 +32,10 @@ def scheduled_learning_rate(learning_rate, fraction, final_learning_rate=None, s
     if final_learning_rate is None:
         return learning_rate
     f = min(1.0, max(0.0, float(fraction)))
-    w = 0.5 * (1 + np.cos(np.pi * f)) if shape == "cosine" else 1 - f
-    return float(final_learning_rate + (learning_rate - final_learning_rate) * w)
+    if shape == "linear":
+        return float(learning_rate + (final_learning_rate - learning_rate) * f)
+    ratio = final_learning_rate / learning_rate
+    return float(learning_rate * (ratio + (1 - ratio) * 0.5 * (1 + np.cos(np.pi * f))))
 
 
 def check_schedule(learning_rate, final_learning_rate, shape):
