@@ -35,7 +35,9 @@ def scheduled_learning_rate(learning_rate, fraction, final_learning_rate=None, s
     if shape == "linear":
         return float(learning_rate + (final_learning_rate - learning_rate) * f)
     ratio = final_learning_rate / learning_rate
-    return float(learning_rate * (ratio + (1 - ratio) * 0.5 * (1 + np.cos(np.pi * f))))
+    # a NumPy float64, not a Python float: with NumPy 2 it makes a float32 model's update be
+    # computed in float64 before it is stored, as the shipped snapshot was trained
+    return learning_rate * (ratio + (1 - ratio) * 0.5 * (1 + np.cos(np.pi * f)))
 
 
 def check_schedule(learning_rate, final_learning_rate, shape):
