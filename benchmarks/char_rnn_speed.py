@@ -42,14 +42,14 @@ def peak_mb():
 
 def classic_round(ids, V, seconds, seed):
     p = char_rnn.init_params(V, 100, seed=seed, dtype=np.float64)
-    h = char_rnn.classic_train(p, ids, seq_length=25, learning_rate=0.1, seconds=seconds)
+    h = char_rnn.classic_train(p, ids, seq_len=25, learning_rate=0.1, seconds=seconds)
     return h["chars"] / h["seconds"]
 
 
 def batched_round(ids, V, hidden, batch, seq, seconds, seed, threads):
     p = char_rnn.init_params(V, hidden, seed=seed)
     h = char_rnn.train(p, ids, batch_size=batch, seq_len=seq, seconds=seconds, seed=seed,
-                       progress=False, threads=threads)
+                       log=None, threads=threads)
     return h["chars_per_s"]
 
 
@@ -138,14 +138,14 @@ def main(argv=None):
     cpu0, wall0 = time.process_time(), time.perf_counter()
     hist = char_rnn.train(params, ids, batch_size=a.batch, seq_len=a.seq, optimizer=a.optimizer,
                           learning_rate=a.lr, seconds=None if a.chars else a.seconds,
-                          chars=a.chars, seed=a.seed, progress=True, threads=a.threads)
+                          chars=a.chars, seed=a.seed, log=True, threads=a.threads)
     cpu_share = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
     t0 = time.perf_counter()
     val_loss = char_rnn.evaluate(params, vids)
     eval_s = time.perf_counter() - t0
     settings = hist["settings"]
     print(f"trained hidden {a.hidden}, batch {a.batch}, seq {a.seq}, {settings['optimizer']} "
-          f"lr {settings['learning_rate']:g} ({settings['lr_decay']} decay, clip {settings['clip']:g}, "
+          f"lr {settings['learning_rate']:g} (cosine decay to {settings['final_learning_rate']:g}, clip {settings['clip']:g}, "
           f"norm {settings['clip_norm']:g}) for {hist['seconds']:.1f} s: {hist['chars_per_s']:,.0f} "
           f"chars/s, {hist['chars_seen']:,} chars ({hist['epochs']:.2f} epochs); this process got "
           f"{cpu_share:.0%} of a core (100% on a quiet machine)")
@@ -161,7 +161,7 @@ def main(argv=None):
               "chars_seen": hist["chars_seen"], "train_seconds": round(hist["seconds"], 2),
               "peak_mb": round(peak, 1), "hidden": a.hidden, "batch": a.batch, "seq": a.seq,
               "seconds": a.seconds, "chars": a.chars, "cpu_share": round(cpu_share, 2),
-              "optimizer": settings["optimizer"], "lr_decay": settings["lr_decay"],
+              "optimizer": settings["optimizer"], "final_learning_rate": settings["final_learning_rate"],
               "clip": settings["clip"], "clip_norm": settings["clip_norm"],
               "learning_rate": settings["learning_rate"], "seed": a.seed, "threads": a.threads,
               "rounds": a.rounds, "load_average": round(load, 2), "numpy": np.__version__}

@@ -3,16 +3,19 @@
     softmax    softmax with temperature, log-softmax, entropy, sampling
     layers     RNN step/sequence layers, embedding, affine, softmax loss (forward/backward)
     gradcheck  numerical gradients and rel_error
-    optim      SGD, Adagrad, Adam, clipping by value and by global norm
+    optim      SGD, Adagrad, Adam, clipping, the learning-rate schedule, TrainingDiverged
     text       Vocab over characters or words, corpus loading, truncated-BPTT batches
     snapshot   .npz save/load of a trained RNN with validation
     plots      loss curves with a baseline, labelled heatmaps
     threads    blas_threads(n): one BLAS thread is fastest for the course's small matrices
+    validate   the input checks every module uses (integers, finite ranges, ids, shapes, sizes)
+    training   the trainer contract: budgets, the one logging hook (log, log_every), progress line
 
 and one module per notebook topic, imported by name (e.g. `from helpers import char_rnn`):
 
     widgets    the softmax temperature explorer (ipywidgets)              notebook 01
     char_rnn   min-char-rnn's classic loop, the fast batched trainer       notebook 03
+    char_rnn_fast  the fused loss and gradients char_rnn.train runs (an optimisation)
     binary     the sigmoid-RNN binary adder                               notebook 04
     interpret  hidden-state recording, ablation, text coloured by a unit   notebook 05
     seq2seq    encoder-decoder RNN with dot-product attention             notebook 06
@@ -23,7 +26,8 @@ from .layers import (affine_backward, affine_forward, embedding_backward, embedd
                      rnn_backward, rnn_backward_projected, rnn_forward, rnn_forward_projected,
                      rnn_step_backward, rnn_step_forward, temporal_softmax_loss_backward,
                      temporal_softmax_loss_forward)
-from .optim import SGD, Adagrad, Adam, clip_by_global_norm, clip_by_value, global_norm
+from .optim import (SGD, Adagrad, Adam, TrainingDiverged, clip_by_global_norm, clip_by_value,
+                    global_norm, scheduled_learning_rate)
 from .snapshot import load_snapshot, save_snapshot
 from .softmax import check_temperature, entropy, log_softmax, sample, softmax
 from .text import Vocab, data_path, load_text, stream_batches, word_tokens

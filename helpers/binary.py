@@ -18,10 +18,17 @@ Shapes and names (the layer convention of the course, with sigmoid instead of ta
     loss = mean over pairs of 1/2 sum_t (p_t - y_t)^2     (the seed's squared error)
 """
 import numbers
+import time
 
 import numpy as np
 
-from .optim import SGD
+from .layers import rnn_backward_projected, rnn_forward_projected
+from .optim import SGD, check_finite_loss, check_schedule, scheduled_learning_rate
+from .training import Budget, check_budget, emit, make_log
+from .validate import check_allocation, check_array, check_int, check_params
+
+# The widest sum the adder handles: wider ones would need gigabytes of bits for one batch.
+MAX_WIDTH = 1_000_000
 
 
 def sigmoid(z):
@@ -32,9 +39,8 @@ def sigmoid(z):
 # ---------------------------------------------------------------- bits <-> Python ints
 
 def _check_width(width):
-    if isinstance(width, bool) or not isinstance(width, numbers.Integral) or width < 1:
-        raise ValueError(f"width must be an int >= 1 (the number of bits of the sum), got {width!r}")
-    return int(width)
+    """The number of bits of the sum: an int in [1, MAX_WIDTH] (no silent huge allocation)."""
+    return check_int(width, "width (the number of bits of the sum)", minimum=1, maximum=MAX_WIDTH)
 
 
 def _check_operand(n, name):
@@ -90,6 +96,7 @@ def _check_pairs(a, b, width):
     b_list = [b] if np.ndim(b) == 0 else list(b)
     if len(a_list) != len(b_list):
         raise ValueError(f"a and b must have the same length, got {len(a_list)} and {len(b_list)}")
+    check_allocation((len(a_list), width, 3), "the bits of a, b and a + b")
     a_list = [_check_operand(n, "a") for n in a_list]
     b_list = [_check_operand(n, "b") for n in b_list]
     for i, j in zip(a_list, b_list):
@@ -142,9 +149,11 @@ def random_pairs(n, width, rng):
 
     rng: np.random.Generator.  -> a, b: lists of Python ints (exact for any width)
     """
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a np.random.Generator, e.g. np.random.default_rng(0)")
     width = _check_width(width)
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    n = check_int(n, "n", minimum=1)
+    check_allocation((2, n, width), "random_pairs(n, width)", itemsize=1)
     bits = rng.integers(0, 2, size=(2, int(n), width), dtype=np.uint8)
     bits[..., width - 1] = 0   # top bit of each operand is 0, so the sum has room for a carry
     return _bits_to_ints(bits[0]), _bits_to_ints(bits[1])
@@ -152,13 +161,15 @@ def random_pairs(n, width, rng):
 
 # ---------------------------------------------------------------- the network
 
-def init_params(hidden_size=16, rng=None, bias=False):
+def init_params(hidden_size=16, seed=0, bias=False):
     """The seed's initialisation: every weight uniform in [-1, 1]; biases (if any) zero.
 
+    seed: an int or a np.random.Generator (train(seed=) can continue the same stream).
     -> dict Wxh (H, 2), Whh (H, H), Why (1, H) [, bh (H,), by (1,)], float64
     """
-    rng = np.random.default_rng(0) if rng is None else rng
-    H = hidden_size
+    rng = _rng(seed)
+    H = check_int(hidden_size, "hidden_size", minimum=1)
+    check_allocation((H, H), "hidden_size")
     params = {"Wxh": rng.uniform(-1, 1, (H, 2)), "Whh": rng.uniform(-1, 1, (H, H)),
               "Why": rng.uniform(-1, 1, (1, H))}
     if bias:
@@ -169,39 +180,40 @@ def init_params(hidden_size=16, rng=None, bias=False):
 def forward(x, params):
     """x (N, T, 2)  ->  p (N, T) probabilities that each sum bit is 1, cache.
 
-    The cache holds the hidden states time-major, hs (T + 1, N, H): hs[0] = h_{-1} = 0 and
-    hs[t + 1] = h_t (time-major keeps every step's matrix product on contiguous rows).
+    The recurrence is helpers.layers.rnn_forward_projected with a sigmoid; the cache holds
+    the hidden states h (N, T, H), h[:, t] = h_t.
     """
+    x = _check_input(x, params)
     Wxh, Whh, Why = params["Wxh"], params["Whh"], params["Why"]
     N, T, _ = x.shape
-    xw = x.transpose(1, 0, 2) @ Wxh.T + params.get("bh", 0.0)   # all input projections at once
-    hs = np.zeros((T + 1, N, Whh.shape[0]))
-    WhhT = Whh.T
-    for t in range(T):                                           # only the recurrence loops
-        hs[t + 1] = sigmoid(xw[t] + hs[t] @ WhhT)
-    p = sigmoid(hs[1:] @ Why[0] + params.get("by", np.zeros(1))[0]).T
-    return p, (x, hs, p, params)
+    H = Whh.shape[0]
+    xw = x @ Wxh.T                                               # all input projections at once
+    h, rcache = rnn_forward_projected(xw, np.zeros((N, H)), Whh, params.get("bh", np.zeros(H)),
+                                      activation="sigmoid")
+    p = sigmoid(h @ Why[0] + params.get("by", np.zeros(1))[0])
+    return p, (x, h, rcache, p, params)
+
+
+def _check_input(x, params):
+    check_params(params, ("Wxh", "Whh", "Why"))
+    x = check_array(x, "x", ndim=3, finite=True)
+    if x.shape[2] != 2:
+        raise ValueError(f"x must have shape (N, T, 2): one bit of a and one of b per step, "
+                         f"got {x.shape}")
+    return x
 
 
 def backward(dp, cache):
     """Backpropagation through time. dp (N, T) = dloss/dp  ->  grads, a dict like params."""
-    x, hs, p, params = cache
-    Whh, Why = params["Whh"], params["Why"]
-    T, N, H = hs.shape[0] - 1, hs.shape[1], Whh.shape[0]
-    dz = (dp * p * (1 - p)).T                       # (T, N); sigmoid'(z) = p (1 - p)
-    dh = dz[..., None] * Why[0]                     # (T, N, H): what each h_t owes the output
-    da = np.empty((T, N, H))
-    dnext = np.zeros((N, H))                        # the "future hidden delta" from step t + 1
-    for t in reversed(range(T)):
-        h = hs[t + 1]
-        da[t] = (dh[t] + dnext) * h * (1 - h)
-        dnext = da[t] @ Whh
-    daf = da.reshape(T * N, H)
-    grads = {"Wxh": daf.T @ x.transpose(1, 0, 2).reshape(T * N, 2),
-             "Whh": daf.T @ hs[:-1].reshape(T * N, H),
-             "Why": dz.reshape(1, T * N) @ hs[1:].reshape(T * N, H)}
+    x, h, rcache, p, params = cache
+    N, T, H = h.shape
+    dz = dp * p * (1 - p)                           # (N, T); sigmoid'(z) = p (1 - p)
+    dh = dz[..., None] * params["Why"][0]           # (N, T, H): what each h_t owes the output
+    dxw, _, dWhh, dbh = rnn_backward_projected(dh, rcache)
+    grads = {"Wxh": dxw.reshape(N * T, H).T @ x.reshape(N * T, 2), "Whh": dWhh,
+             "Why": dz.reshape(1, N * T) @ h.reshape(N * T, H)}
     if "bh" in params:
-        grads["bh"] = daf.sum(axis=0)
+        grads["bh"] = dbh
     if "by" in params:
         grads["by"] = np.array([dz.sum()])
     return grads
@@ -218,26 +230,45 @@ def loss_and_grads(params, x, y):
     return loss, backward((p - y) / N, cache)
 
 
-def train(params, steps, rng, batch_size=64, widths=(8,), learning_rate=1.0, print_every=0):
+def train(params, *, steps=None, seconds=None, seed=0, batch_size=64, widths=(8,),
+          learning_rate=1.0, final_learning_rate=None, log=None, log_every=100):
     """Plain gradient descent on fresh random pairs: every step draws `batch_size` pairs.
 
-    widths: the sum widths to train on, used in turn (e.g. (8,) or mixed lengths (4, 8, 16)).
-    Updates params in place; returns the loss of every step (a list). A NaN loss raises.
+    The trainer contract of helpers.training: budget steps and/or seconds; seed an int or a
+    np.random.Generator (to continue the stream that init_params drew from); the learning
+    rate falls linearly to final_learning_rate (None: constant); log(record) every log_every
+    steps with record = {'step', 'loss' (mean of those steps)}. widths: the sum widths to train
+    on, used in turn (e.g. (8,) or mixed lengths (4, 8, 16)). Updates params in place; returns
+    the loss of every step (a list). A NaN loss raises TrainingDiverged.
     """
+    budget = Budget(*check_budget(steps, seconds))
+    rng = _rng(seed)
     widths = [_check_width(w) for w in widths]
-    opt = SGD(learning_rate)
-    losses = []
-    for step in range(steps):
-        width = widths[step % len(widths)]
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    check_schedule(learning_rate, final_learning_rate, "linear")
+    log, log_every = make_log(log, log_every)
+    opt, losses = SGD(learning_rate), []
+    while not budget.done():
+        t0 = time.perf_counter()
+        width = widths[budget.step % len(widths)]
         x, y = encode(*random_pairs(batch_size, width, rng), width)
         loss, grads = loss_and_grads(params, x, y)
-        if not np.isfinite(loss):
-            raise RuntimeError(f"the loss became {loss} at step {step}; lower the learning rate")
+        check_finite_loss(loss, budget.step + 1, learning_rate)
+        opt.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
+                                                    final_learning_rate, "linear")
         opt.step(params, grads)
         losses.append(loss)
-        if print_every and (step + 1) % print_every == 0:
-            print(f"step {step + 1:5d}   loss {np.mean(losses[-print_every:]):.4f}")
+        budget.tick(t0)
+        if budget.step % log_every == 0:
+            emit(log, {"step": budget.step, "loss": float(np.mean(losses[-log_every:]))})
     return losses
+
+
+def _rng(seed):
+    """An int seed -> a new Generator; a Generator is used as it is (to continue its stream)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_int(seed, "seed", minimum=0))
 
 
 # ---------------------------------------------------------------- using a trained adder
@@ -281,6 +312,5 @@ def hidden_states(params, a, b, width):
     """
     a, b, width, scalar = _check_pairs(a, b, width)
     hs = np.concatenate([forward(encode(a[i:i + CHUNK], b[i:i + CHUNK], width)[0], params)[1][1]
-                         for i in range(0, len(a), CHUNK)], axis=1)
-    hs = hs[1:].transpose(1, 0, 2)                  # (N, T, H)
+                         for i in range(0, len(a), CHUNK)], axis=0)     # (N, T, H)
     return hs[0] if scalar else hs

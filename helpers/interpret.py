@@ -12,6 +12,7 @@ import numpy as np
 from .layers import rnn_forward_projected
 from .softmax import softmax
 from .threads import blas_threads
+from .validate import check_array, check_ids, check_int, check_params
 
 COLON_KINDS = ("speaker", "line_end", "midline", "other")
 
@@ -27,10 +28,11 @@ def hidden_states(params, ids, h0=None, chunks=1, warmup=200, threads=1):
     threads: BLAS threads (helpers.threads.blas_threads); these products are too small to gain
     from more, and on a busy machine extra threads make every step much slower. None: as is.
     """
-    ids, T, W = _check_run(ids, chunks, warmup)
+    ids, T, W = _check_run(params, ids, chunks, warmup)
     Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
     H = Whh.shape[0]
-    h0 = np.zeros(H, dtype=Whh.dtype) if h0 is None else np.asarray(h0, dtype=Whh.dtype)
+    h0 = np.zeros(H, dtype=Whh.dtype) if h0 is None else check_array(h0, "h0", shape=(H,)).astype(
+        Whh.dtype)
     with blas_threads(threads):
         if chunks == 1 or T <= W + chunks:
             return rnn_forward_projected(Wxh.T[ids][None], h0[None], Whh, bh)[0][0]
@@ -45,16 +47,14 @@ def hidden_states(params, ids, h0=None, chunks=1, warmup=200, threads=1):
     return np.concatenate([h[0], h[1:, W:].reshape(-1, H)])[:T]
 
 
-def _check_run(ids, chunks, warmup):
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or ids.size == 0:
-        raise ValueError(f"ids must be a non-empty 1-D array of character ids, "
-                         f"got shape {ids.shape}")
-    if not isinstance(chunks, (int, np.integer)) or chunks < 1:
-        raise ValueError(f"chunks must be an integer >= 1, got {chunks!r}")
-    if not isinstance(warmup, (int, np.integer)) or warmup < 0:
-        raise ValueError(f"warmup must be an integer >= 0, got {warmup!r}")
-    return ids, len(ids), warmup
+def _check_run(params, ids, chunks, warmup):
+    check_params(params, ("Wxh", "Whh", "bh", "Why", "by"))
+    ids = check_ids(ids, params["Why"].shape[0], "ids", ndim=1)
+    if ids.size == 0:
+        raise ValueError("ids must be a non-empty 1-D array of character ids, got an empty one")
+    check_int(chunks, "chunks", minimum=1)
+    check_int(warmup, "warmup", minimum=0)
+    return ids, len(ids), int(warmup)
 
 
 def ablate(params, units):
@@ -90,7 +90,7 @@ def ablation_states(params, ids, unit_sets, at, chunks=16, warmup=100, h0=None, 
     is the same as multiplying h[j] by 0 after each step, so they run as one batch of S x chunks
     rows (faster than S separate passes) and only the states at `at` are kept.
     """
-    ids, T, W = _check_run(ids, chunks, warmup)
+    ids, T, W = _check_run(params, ids, chunks, warmup)
     Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
     H, dt = Whh.shape[0], Whh.dtype
     masks = np.array([_unit_mask(H, u) for u in unit_sets], dtype=dt)[:, None, :]  # (S, 1, H)
@@ -109,12 +109,13 @@ def ablation_states(params, ids, unit_sets, at, chunks=16, warmup=100, h0=None, 
     out = np.empty((len(masks), len(at), H), dtype=dt)
     order = np.argsort(t_of, kind="stable")
     bounds = np.searchsorted(t_of[order], np.arange(W + L + 1))
-    WxhT, WhhT = Wxh.T, Whh.T
+    E, no_bias = Wxh.T + bh, np.zeros_like(bh)   # bh folded into the gathered inputs
     with blas_threads(threads):
         for t in range(W + L):
-            a = (h.reshape(-1, H) @ WhhT).reshape(h.shape)
-            a += WxhT[ids[np.minimum(L * np.arange(K) + t, T - 1)]] + bh
-            h = np.tanh(a, out=a)
+            # one step of the course's recurrence for all S x K rows, then switch units off
+            xw = np.broadcast_to(E[ids[np.minimum(L * np.arange(K) + t, T - 1)]], h.shape)
+            h = rnn_forward_projected(xw.reshape(-1, 1, H), h.reshape(-1, H), Whh, no_bias)[0]
+            h = h.reshape(masks.shape[0], K, H)
             h *= masks
             j = order[bounds[t]:bounds[t + 1]]
             if j.size:

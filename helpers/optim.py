@@ -8,17 +8,52 @@ Each optimizer updates the arrays of `params` in place from the same-named array
 """
 import numpy as np
 
+from .validate import check_choice, check_fraction, check_number, check_positive
+
+
+class TrainingDiverged(ValueError, RuntimeError):
+    """The loss of a training run became NaN or infinite (or far worse than guessing): every
+    trainer raises this one exception, naming the step and what to change."""
+
+
+def check_finite_loss(loss, step, learning_rate):
+    """Raise TrainingDiverged unless the loss of this step is finite."""
+    if not np.isfinite(loss):
+        raise TrainingDiverged(f"training diverged at step {step}: the loss is {loss}; "
+                               f"use a lower learning rate than {learning_rate:g}")
+
+
+def scheduled_learning_rate(learning_rate, fraction, final_learning_rate=None, shape="cosine"):
+    """The learning rate when `fraction` (0..1) of the budget is done, falling from
+    learning_rate to final_learning_rate (a value, not a factor) along half a cosine or a line.
+
+    final_learning_rate None: constant. Every trainer of the course uses this one schedule.
+    """
+    if final_learning_rate is None:
+        return learning_rate
+    f = min(1.0, max(0.0, float(fraction)))
+    if shape == "linear":
+        return float(learning_rate + (final_learning_rate - learning_rate) * f)
+    ratio = final_learning_rate / learning_rate
+    # a NumPy float64, not a Python float: with NumPy 2 it makes a float32 model's update be
+    # computed in float64 before it is stored, as the shipped snapshot was trained
+    return learning_rate * (ratio + (1 - ratio) * 0.5 * (1 + np.cos(np.pi * f)))
+
+
+def check_schedule(learning_rate, final_learning_rate, shape):
+    """Validate a schedule's settings: both rates finite and > 0, shape 'cosine' or 'linear'."""
+    check_positive(learning_rate, "learning_rate")
+    if final_learning_rate is not None:
+        check_positive(final_learning_rate, "final_learning_rate")
+    check_choice(shape, "schedule", ("cosine", "linear"))
+
 
 def _check_lr(learning_rate):
-    if not np.isfinite(learning_rate) or learning_rate <= 0:
-        raise ValueError(f"learning_rate must be finite and > 0, got {learning_rate!r}")
-    return float(learning_rate)
+    return check_positive(learning_rate, "learning_rate")
 
 
 def _check_weight_decay(weight_decay):
-    if not np.isfinite(weight_decay) or weight_decay < 0:
-        raise ValueError(f"weight_decay must be finite and >= 0, got {weight_decay!r}")
-    return float(weight_decay)
+    return check_number(weight_decay, "weight_decay", low=0)
 
 
 def _decay_weights(params, learning_rate, weight_decay):
@@ -31,6 +66,10 @@ def _decay_weights(params, learning_rate, weight_decay):
 
 
 def _check_same_keys(params, grads):
+    for name, d in (("params", params), ("grads", grads)):
+        if not isinstance(d, dict):
+            raise ValueError(f"{name} must be a dict of arrays (name -> array), "
+                             f"got {type(d).__name__}")
     if set(params) != set(grads):
         raise ValueError(f"params and grads must have the same keys: "
                          f"{sorted(params)} vs {sorted(grads)}")
@@ -58,7 +97,7 @@ class Adagrad:
     """min-char-rnn's optimizer: mem += g*g; p -= lr * g / sqrt(mem + eps)."""
 
     def __init__(self, learning_rate=0.1, eps=1e-8, weight_decay=0.0):
-        self.learning_rate, self.eps = _check_lr(learning_rate), eps
+        self.learning_rate, self.eps = _check_lr(learning_rate), check_positive(eps, "eps")
         self.weight_decay = _check_weight_decay(weight_decay)
         self.mem = {}
 
@@ -78,7 +117,8 @@ class Adam:
     def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         self.learning_rate = _check_lr(learning_rate)
         self.weight_decay = _check_weight_decay(weight_decay)
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1, self.beta2 = check_fraction(beta1, "beta1"), check_fraction(beta2, "beta2")
+        self.eps = check_positive(eps, "eps")
         self.m, self.v, self.t = {}, {}, 0
 
     def step(self, params, grads):
@@ -99,8 +139,9 @@ class Adam:
 
 def clip_by_value(grads, limit=5.0):
     """Clip every gradient entry to [-limit, limit] in place (min-char-rnn's np.clip)."""
-    if not limit > 0:
-        raise ValueError(f"clip limit must be > 0, got {limit!r}")
+    if not isinstance(grads, dict):
+        raise ValueError(f"grads must be a dict of arrays, got {type(grads).__name__}")
+    check_positive(limit, "limit")
     for g in grads.values():
         np.clip(g, -limit, limit, out=g)
     return grads
@@ -108,6 +149,8 @@ def clip_by_value(grads, limit=5.0):
 
 def global_norm(grads):
     """sqrt of the sum of squares of every entry of every gradient."""
+    if not isinstance(grads, dict):
+        raise ValueError(f"grads must be a dict of arrays, got {type(grads).__name__}")
     return float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values())))
 
 
@@ -117,8 +160,7 @@ def clip_by_global_norm(grads, max_norm=5.0):
     Unlike clipping by value this keeps the direction of the update. Returns the norm
     before clipping, which is worth logging: spikes show exploding gradients.
     """
-    if not max_norm > 0:
-        raise ValueError(f"max_norm must be > 0, got {max_norm!r}")
+    check_positive(max_norm, "max_norm")
     norm = global_norm(grads)
     if norm > max_norm:
         for g in grads.values():

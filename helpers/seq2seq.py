@@ -24,9 +24,8 @@ x @ Wxh.T is the column lookup Wxh.T[ids]):
 
 Train offline (seeded) and save plain arrays, e.g.:
 
-    python -m helpers.seq2seq train --attention --steps 3000 --out data/seq2seq_attention.npz
+    python scripts/train_seq2seq.py --attention --steps 3000 --out data/seq2seq_attention.npz
 """
-import argparse
 import time
 
 import numpy as np
@@ -34,11 +33,14 @@ import numpy as np
 from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
                      rnn_backward_projected, rnn_forward_projected,
                      temporal_softmax_loss_backward, temporal_softmax_loss_forward)
-from .optim import Adam, clip_by_global_norm
+from .optim import (Adam, TrainingDiverged, check_finite_loss, check_schedule,
+                    clip_by_global_norm, scheduled_learning_rate)
 from .snapshot import load_snapshot, save_snapshot
 from .softmax import softmax
 from .text import Vocab, load_text
 from .threads import blas_threads
+from .training import Budget, check_budget, emit, make_log
+from .validate import check_allocation, check_int, check_positive
 
 PAD, START, END = "?", "S", "E"
 SPECIALS = (PAD, START, END)
@@ -135,6 +137,8 @@ def attention_backward(dc, cache):
 
 def init_params(V, H, attention=False, seed=0, dtype=np.float64):
     """Random parameters: small input and output weights, recurrent weights N(0, 1/H)."""
+    V, H = check_int(V, "V", minimum=1), check_int(H, "hidden_size", minimum=1)
+    check_allocation((H, 2 * H + V), "hidden_size", np.dtype(dtype).itemsize)
     rng = np.random.default_rng(seed)
     s = 1 / np.sqrt(H)
     p = {"enc_Wxh": 0.1 * rng.standard_normal((H, V)), "enc_Whh": s * rng.standard_normal((H, H)),
@@ -242,7 +246,7 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     probs, attn = [], []
     for t in range(steps):
         scores, a, cache = decoder_forward(params, prev[:, None], h, he, src_mask)
-        _, _, states = cache[1]                           # rnn_forward_projected's (h0, Whh, h)
+        states = cache[1][2]                              # rnn_forward_projected's (h0, Whh, h, .)
         h = states[:, -1]                                 # the decoder state after this step
         p = softmax(scores[:, 0], axis=-1)
         out[:, t] = p.argmax(axis=-1)
@@ -279,7 +283,7 @@ def _decoder_step(params, prev, h, he, src_mask):
     """One free-running decoder step for a batch of hypotheses: prev (M,) ids, h (M, H)
     -> log-probabilities of the next symbol (M, V) float64, the new state (M, H)."""
     scores, _, cache = decoder_forward(params, prev[:, None], h, he, src_mask)
-    _, _, states = cache[1]                               # rnn_forward_projected's (h0, Whh, h)
+    states = cache[1][2]                                  # rnn_forward_projected's (h0, Whh, h, .)
     return log_softmax(scores[:, 0].astype(np.float64), axis=-1), states[:, -1]
 
 
@@ -381,18 +385,19 @@ class Seq2Seq:
     """Parameters + vocabulary + length limit, with loss, gradients, greedy translation and
     .npz save/load.
 
-    Seq2Seq(vocab, hidden=128, max_len=5, attention=False, seed=0, dtype=np.float64)
+    Seq2Seq(vocab, hidden_size=128, max_len=5, attention=False, seed=0, dtype=np.float64)
     """
 
-    def __init__(self, vocab, hidden=128, max_len=10, attention=False, seed=0, dtype=np.float64,
-                 params=None):
-        if not all(s in vocab for s in SPECIALS):
-            raise ValueError(f"the vocabulary must contain {list(SPECIALS)}; build it with make_vocab")
-        if int(max_len) < 1 or int(hidden) < 1:
-            raise ValueError(f"max_len and hidden must be >= 1, got {max_len}, {hidden}")
-        self.vocab, self.max_len, self.hidden = vocab, int(max_len), int(hidden)
+    def __init__(self, vocab, hidden_size=128, max_len=10, attention=False, seed=0,
+                 dtype=np.float64, params=None):
+        if not isinstance(vocab, Vocab) or not all(s in vocab for s in SPECIALS):
+            raise ValueError(f"vocab must be a Vocab containing {list(SPECIALS)}; build it with "
+                             f"make_vocab")
+        self.max_len = check_int(max_len, "max_len", minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self.vocab = vocab
         self.params = params if params is not None else init_params(
-            len(vocab), self.hidden, attention, seed, dtype)
+            len(vocab), self.hidden_size, attention, seed, dtype)
         self.attention = "Wc" in self.params
 
     def batch(self, src_words, tgt_words):
@@ -466,17 +471,23 @@ class Seq2Seq:
         return float(np.mean([p == t for p, t in zip(self.translate(src_words), tgt_words)]))
 
     def save(self, path, meta=None):
-        meta = dict(meta or {}, max_len=self.max_len, hidden=self.hidden, attention=self.attention)
+        meta = dict(meta or {}, max_len=self.max_len, hidden_size=self.hidden_size,
+                    attention=self.attention)
         save_snapshot(path, {k: v for k, v in self.params.items()}, self.vocab, meta)
 
     @classmethod
     def load(cls, path, dtype=np.float64):
-        """Load a model saved by .save (plain arrays, allow_pickle=False, shapes checked)."""
-        with np.load(path, allow_pickle=False) as f:
-            has_attention = "Wc" in f.files
+        """Load a model saved by .save (plain arrays, allow_pickle=False, shapes checked): a
+        missing, damaged or foreign file raises ValueError (helpers.snapshot.load_snapshot)."""
+        params, vocab, meta = load_snapshot(path, keys=PLAIN_KEYS)
+        has_attention = "Wc" in params
         keys = ATTENTION_KEYS if has_attention else PLAIN_KEYS
-        params, vocab, meta = load_snapshot(path, keys=keys)
-        V, H = len(vocab), int(meta.get("hidden", 0))
+        missing = [k for k in keys if k not in params]
+        if missing or not isinstance(meta.get("max_len"), int):
+            raise ValueError(f"{path}: not a Seq2Seq snapshot (missing {missing or 'max_len'})")
+        V, H = len(vocab), (params["enc_Whh"].shape or (0,))[0]
+        if H < 1:
+            raise ValueError(f"{path}: enc_Whh has shape {params['enc_Whh'].shape}, expected (H, H)")
         expected = {k: v.shape for k, v in init_params(V, H, has_attention, 0).items()}
         for k, shape in expected.items():
             if params[k].shape != shape:
@@ -490,52 +501,63 @@ class Seq2Seq:
 
 # ---------------------------------------------------------------- training
 
-def train(model, pairs, steps, batch_size=None, learning_rate=1e-2, final_learning_rate=None,
-          seed=0, clip=5.0, log_every=0, on_log=None, optimizer=None, threads=1):
+def train(model, pairs, *, steps=None, seconds=None, batch_size=None, learning_rate=1e-2,
+          final_learning_rate=None, seed=0, clip=5.0, log=None, log_every=100, optimizer=None,
+          threads=1):
     """Adam on random mini-batches of (source, target) pairs, teacher forcing, gradients
-    clipped by global norm. With final_learning_rate the rate falls linearly to it.
+    clipped by global norm. The trainer contract of helpers.training: budget steps and/or
+    seconds; the rate falls linearly to final_learning_rate (None: constant); log(record)
+    every log_every steps, record = {'step', 'loss' (mean since the last record)}.
     threads: BLAS threads while training (helpers.threads; None leaves BLAS alone).
 
     batch_size None uses all pairs every step. Returns the list of per-step losses (nats
-    per target character). Stops with ValueError if the loss becomes NaN. Pass the same
-    `optimizer` again to continue a run.
+    per target character). A NaN loss raises TrainingDiverged. Pass the same `optimizer`
+    (model.optimizer) again to continue a run.
     """
-    if steps < 0:
-        raise ValueError(f"steps must be >= 0, got {steps}")
+    budget = Budget(*check_budget(steps, seconds))
+    check_schedule(learning_rate, final_learning_rate, "linear")
+    clip = check_positive(clip, "clip")
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+    if isinstance(pairs, str) or len(pairs) == 0 or any(len(p) != 2 for p in pairs):
+        raise ValueError("pairs must be a non-empty list of (source word, target word) pairs")
+    log, log_every = make_log(log, log_every)
     # encode every pair once (this also validates every word); batches are rows of these
-    src, lengths, dec_in, dec_out, mask = model.batch([s for s, _ in pairs], [t for _, t in pairs])
+    data = model.batch([s for s, _ in pairs], [t for _, t in pairs])
     rng = np.random.default_rng(seed)
     opt = optimizer or Adam(learning_rate)
     losses = []
     with blas_threads(threads):
-        _train_steps(model, opt, losses, steps, pairs, batch_size, learning_rate,
-                     final_learning_rate, rng, clip, log_every, on_log,
-                     (src, lengths, dec_in, dec_out, mask))
+        while not budget.done():
+            t0 = time.perf_counter()
+            opt.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
+                                                        final_learning_rate, "linear")
+            loss, grads = _batch_loss_and_grads(model, data, rng, batch_size, budget.step + 1)
+            check_finite_loss(loss, budget.step + 1, learning_rate)
+            clip_by_global_norm(grads, clip)
+            opt.step(model.params, grads)
+            losses.append(float(loss))
+            budget.tick(t0)
+            if budget.step % log_every == 0:
+                emit(log, {"step": budget.step, "loss": float(np.mean(losses[-log_every:]))})
     model.optimizer = opt
     return losses
 
 
-def _train_steps(model, opt, losses, steps, pairs, batch_size, learning_rate,
-                 final_learning_rate, rng, clip, log_every, on_log, data):
+def _batch_loss_and_grads(model, data, rng, batch_size, step):
+    """Loss and gradients of one random mini-batch, its padding trimmed."""
     src, lengths, dec_in, dec_out, mask = data
-    for step in range(steps):
-        if final_learning_rate is not None:
-            opt.learning_rate = learning_rate + (final_learning_rate - learning_rate) * step / steps
-        if batch_size is None or batch_size >= len(pairs):
-            idx = np.arange(len(pairs))
-        else:
-            idx = rng.choice(len(pairs), size=batch_size, replace=False)
-        Ts, Tt = lengths[idx].max(), mask[idx].sum(axis=1).max()   # trim the batch's padding
-        loss, grads = loss_and_grads(model.params, src[idx, :Ts], lengths[idx], dec_in[idx, :Tt],
-                                     dec_out[idx, :Tt], mask[idx, :Tt])
-        if not np.isfinite(loss):
-            raise ValueError(f"training diverged: loss is {loss} at step {step}; "
-                             f"try a smaller learning rate")
-        clip_by_global_norm(grads, clip)
-        opt.step(model.params, grads)
-        losses.append(float(loss))
-        if log_every and on_log and (step + 1) % log_every == 0:
-            on_log(step + 1, float(np.mean(losses[-log_every:])))
+    if batch_size is None or batch_size >= len(src):
+        idx = np.arange(len(src))
+    else:
+        idx = rng.choice(len(src), size=batch_size, replace=False)
+    Ts, Tt = lengths[idx].max(), mask[idx].sum(axis=1).max()   # trim the batch's padding
+    try:
+        return loss_and_grads(model.params, src[idx, :Ts], lengths[idx], dec_in[idx, :Tt],
+                              dec_out[idx, :Tt], mask[idx, :Tt])
+    except ValueError as err:  # the inputs were checked: non-finite scores mean divergence
+        raise TrainingDiverged(f"training diverged at step {step}: {err}; use a lower "
+                               f"learning rate") from None
 
 
 # ---------------------------------------------------------------- the reversal task
@@ -568,53 +590,27 @@ def accuracy_by_length(model, words, targets):
         [(Ls == L).sum() for L in lengths])
 
 
-def train_reversal(attention=False, hidden=128, steps=3000, batch_size=64, lr=3e-3,
-                   final_lr=3e-4, seed=0, log_every=0):
+def train_reversal(attention=False, hidden_size=128, steps=3000, batch_size=64,
+                   learning_rate=3e-3, final_learning_rate=3e-4, seed=0, log=None, log_every=250):
     """Train a model (float32) to reverse the words of reversal_split(seed=seed).
 
     -> the Seq2Seq model, with model.meta holding the settings, the command that repeats the
     run, the per-step losses and the held-out exact-match accuracy.
     """
     train_w, test_w = reversal_split(seed=seed)
-    model = Seq2Seq(make_vocab(train_w + test_w), hidden, max_len=10, attention=attention,
+    model = Seq2Seq(make_vocab(train_w + test_w), hidden_size, max_len=10, attention=attention,
                     seed=seed, dtype=np.float32)
     t0 = time.time()
-    losses = train(model, [(w, w[::-1]) for w in train_w], steps, batch_size, lr, final_lr,
-                   seed=seed, log_every=log_every,
-                   on_log=lambda s, l: print(f"step {s:5d}  loss {l:.4f} nats/char", flush=True))
+    losses = train(model, [(w, w[::-1]) for w in train_w], steps=steps, batch_size=batch_size,
+                   learning_rate=learning_rate, final_learning_rate=final_learning_rate,
+                   seed=seed, log=log, log_every=log_every)
     seconds = time.time() - t0
-    command = ("python -m helpers.seq2seq train" + (" --attention" if attention else "") +
-               f" --hidden {hidden} --steps {steps} --batch-size {batch_size}"
-               f" --lr {lr:g} --final-lr {final_lr:g} --seed {seed}")
+    command = ("python scripts/train_seq2seq.py" + (" --attention" if attention else "") +
+               f" --hidden-size {hidden_size} --steps {steps} --batch-size {batch_size}"
+               f" --learning-rate {learning_rate:g} --final-learning-rate {final_learning_rate:g}"
+               f" --seed {seed}")
     model.meta = {"task": "reverse the words of data/names.txt with 3..10 letters",
                   "command": command, "steps": steps, "losses": [round(x, 5) for x in losses],
                   "test_accuracy": model.accuracy(test_w, [w[::-1] for w in test_w]),
                   "train_seconds": round(seconds)}
     return model
-
-
-def main(argv=None):
-    """python -m helpers.seq2seq train [--attention] ... --out FILE.npz: the reversal task."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.seq2seq",
-                                     description="Train a word-reversal seq2seq model on data/names.txt")
-    sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train on reversing names of 3..10 letters, save an .npz")
-    t.add_argument("--attention", action="store_true", help="add dot-product attention")
-    t.add_argument("--hidden", type=int, default=128)
-    t.add_argument("--steps", type=int, default=3000)
-    t.add_argument("--batch-size", type=int, default=64)
-    t.add_argument("--lr", type=float, default=3e-3, help="Adam's learning rate at the start")
-    t.add_argument("--final-lr", type=float, default=3e-4, help="... falling linearly to this")
-    t.add_argument("--seed", type=int, default=0, help="seeds the split, the weights, the batches")
-    t.add_argument("--out", required=True, help="where to write the .npz")
-    args = parser.parse_args(argv)
-
-    model = train_reversal(args.attention, args.hidden, args.steps, args.batch_size, args.lr,
-                           args.final_lr, args.seed, log_every=250)
-    model.save(args.out, model.meta)
-    print(f"held-out exact match {model.meta['test_accuracy']:.4f}, "
-          f"{model.meta['train_seconds']} s; saved {args.out}")
-
-
-if __name__ == "__main__":
-    main()

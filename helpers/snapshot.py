@@ -5,17 +5,24 @@ A snapshot holds Wxh (H, D), Whh (H, H), bh (H,), Why (V, H), by (V,), the vocab
 Loading uses allow_pickle=False and checks every key and shape before returning.
 """
 import json
+import os
 import zipfile
 
 import numpy as np
 
 from .text import Vocab
+from .validate import check_params
 
 RNN_KEYS = ("Wxh", "Whh", "bh", "Why", "by")
 
 
 def save_snapshot(path, params, vocab, meta=None):
     """Write params (dict name -> array), the Vocab and a JSON-able meta dict to `path`."""
+    check_params(params, ())
+    if not isinstance(vocab, Vocab):
+        raise ValueError(f"vocab must be a helpers.text.Vocab, got {type(vocab).__name__}")
+    if meta is not None and not isinstance(meta, dict):
+        raise ValueError(f"meta must be a dict of JSON-able settings, got {type(meta).__name__}")
     arrays = {k: np.asarray(v) for k, v in params.items()}
     for k, a in arrays.items():
         if a.dtype == object:
@@ -45,6 +52,9 @@ def check_rnn_shapes(params, vocab_size):
 
 def load_snapshot(path, keys=RNN_KEYS):
     """-> params (dict), vocab (Vocab), meta (dict). Raises ValueError on a bad file."""
+    if not os.path.isfile(path):
+        raise ValueError(f"{path}: no such snapshot file (give the path of a .npz written by "
+                         f"save_snapshot)")
     if not zipfile.is_zipfile(path):
         raise ValueError(f"{path}: not a readable .npz snapshot (not a zip archive of arrays)")
     try:
@@ -53,14 +63,19 @@ def load_snapshot(path, keys=RNN_KEYS):
     except ValueError as e:  # numpy's message for object arrays
         raise ValueError(f"{path}: contains pickled (object) data, which is not loaded for "
                          f"safety; snapshots must hold plain numeric and string arrays ({e})") from None
-    except (OSError, zipfile.BadZipFile) as e:
+    except (OSError, EOFError, KeyError, zipfile.BadZipFile) as e:
         raise ValueError(f"{path}: not a readable .npz snapshot ({e})") from None
     for k in ("vocab", "meta"):
         if k not in data:
             raise ValueError(f"{path}: snapshot is missing {k!r}")
     unk = str(data.pop("vocab_unk", "")) or None
     vocab = Vocab([str(s) for s in data.pop("vocab")], unk=unk)
-    meta = json.loads(str(data.pop("meta")))
+    try:
+        meta = json.loads(str(data.pop("meta")))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: the snapshot's meta is not valid JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: the snapshot's meta must be a JSON object, got {type(meta).__name__}")
     missing = [k for k in keys if k not in data]
     if missing:
         raise ValueError(f"{path}: snapshot is missing {missing}; it needs {list(keys)}")

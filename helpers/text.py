@@ -5,6 +5,8 @@ import re
 
 import numpy as np
 
+from .validate import check_array, check_int
+
 DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
 
 
@@ -106,9 +108,9 @@ def stream_batches(ids, batch_size, seq_len):
 
     ids (L,) -> yields x (batch_size, seq_len), y (batch_size, seq_len) with y the next ids.
     """
-    ids = np.asarray(ids)
-    if batch_size < 1 or seq_len < 1:
-        raise ValueError(f"batch_size and seq_len must be >= 1, got {batch_size}, {seq_len}")
+    ids = check_array(ids, "ids", ndim=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    seq_len = check_int(seq_len, "seq_len", minimum=1)
     per_stream = (len(ids) - 1) // batch_size
     if per_stream < seq_len:
         raise ValueError(f"corpus of {len(ids)} symbols is shorter than one training window: "

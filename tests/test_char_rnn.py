@@ -82,7 +82,7 @@ def test_fast_loss_and_grads_equals_the_layer_version(N, T, V, H, masked):
 
 def test_fast_loss_and_grads_rejects_bad_ids():
     p = char_rnn.init_params(5, 3, seed=0)
-    with pytest.raises(ValueError, match=r"y ids must lie in \[0, 5\)"):
+    with pytest.raises(ValueError, match=r"y must lie in \[0, 5\)"):
         char_rnn.fast_loss_and_grads(p, np.zeros((2, 3), int), np.full((2, 3), 5))
     with pytest.raises(ValueError, match="same shape"):
         char_rnn.fast_loss_and_grads(p, np.zeros((2, 3), int), np.zeros((2, 4), int))
@@ -110,15 +110,15 @@ def test_classic_loss_fun_matches_numerical_and_batched_gradients():
 def test_classic_train_lowers_the_smooth_loss_and_needs_a_budget():
     vocab, ids, p = tiny_setup(dtype=np.float64)
     calls = []
-    hist = char_rnn.classic_train(p, ids, seq_length=10, steps=300,
-                                  callback=lambda n, loss, h: calls.append(n))
+    hist = char_rnn.classic_train(p, ids, seq_len=10, steps=300,
+                                  log=lambda record: calls.append(record["step"]))
     assert hist["steps"] == 300 and hist["chars"] == 3000 and calls == [0, 100, 200]
     assert hist["smooth_loss"][-1] < hist["smooth_loss"][0] - 0.05
     assert hist["loss"][-50:].mean() < hist["loss"][:50].mean() - 0.5
     with pytest.raises(ValueError, match="budget"):
         char_rnn.classic_train(p, ids)
     with pytest.raises(ValueError, match="shorter than the corpus"):
-        char_rnn.classic_train(p, ids[:5], seq_length=10, steps=1)
+        char_rnn.classic_train(p, ids[:5], seq_len=10, steps=1)
 
 
 # ---------------------------------------------------------------- evaluate and train
@@ -155,7 +155,7 @@ def test_train_reduces_the_loss_on_a_tiny_corpus():
     before = char_rnn.evaluate(p, ids)
     assert before == pytest.approx(np.log(len(vocab)), abs=0.01)
     hist = char_rnn.train(p, ids, ids, batch_size=4, seq_len=8, learning_rate=1e-2, steps=150,
-                          eval_every=50, progress=False)
+                          eval_every=50, log=None)
     assert hist["steps"] == 150 and hist["chars_seen"] == 150 * 32
     assert len(hist["chars"]) == len(hist["train_loss"]) == len(hist["time"]) == 150
     assert list(hist["valid_chars"]) == [1600, 3200, 4800]
@@ -167,14 +167,14 @@ def test_train_reduces_the_loss_on_a_tiny_corpus():
 def test_train_budgets_and_adagrad():
     vocab, ids, p = tiny_setup()
     hist = char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="adagrad", chars=101,
-                          progress=False)
+                          log=None)
     assert hist["steps"] == 11 and len(hist["valid_loss"]) == 0  # chars round up to whole steps
     hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, epochs=2, clip=None, clip_norm=1.0,
-                          progress=False)
+                          log=None)
     assert hist["epochs"] == pytest.approx(2)
-    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, progress=False)  # default: 1 epoch
+    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, log=None)  # default: 1 epoch
     assert hist["epochs"] == pytest.approx(1)
-    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, seconds=0.05, progress=False)
+    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, seconds=0.05, log=None)
     assert hist["seconds"] >= 0.05
 
 
@@ -191,7 +191,7 @@ def test_train_weight_decay_and_averaging():
         vocab, ids, p = tiny_setup()
         start = {k: v.copy() for k, v in p.items()}
         hist = char_rnn.train(p, ids, ids, batch_size=2, seq_len=5, steps=6, average=average,
-                              optimizer=Recording(5e-3), progress=False)
+                              optimizer=Recording(5e-3), log=None)
         return start, trajectory, p, hist
 
     start, trajectory, p, _ = run(None)
@@ -208,13 +208,13 @@ def test_train_weight_decay_and_averaging():
     # weight decay shrinks the weights compared with the same run without it
     vocab, ids, a = tiny_setup(scale_up=True)
     vocab, ids, b = tiny_setup(scale_up=True)
-    char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=20, progress=False)
-    char_rnn.train(b, ids, batch_size=2, seq_len=5, steps=20, weight_decay=5.0, progress=False)
+    char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=20, log=None)
+    char_rnn.train(b, ids, batch_size=2, seq_len=5, steps=20, weight_decay=5.0, log=None)
     assert np.linalg.norm(b["Whh"]) < np.linalg.norm(a["Whh"])
-    with pytest.raises(ValueError, match="average must be None or a decay in"):
-        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, average=1.0, progress=False)
-    with pytest.raises(ValueError, match="weight_decay must be finite"):
-        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, weight_decay=-1, progress=False)
+    with pytest.raises(ValueError, match=r"average must be a finite number >= 0 and < 1"):
+        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, average=1.0, log=None)
+    with pytest.raises(ValueError, match="weight_decay must be a finite number >= 0"):
+        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, weight_decay=-1, log=None)
 
 
 def test_train_is_reproducible_for_a_seed():
@@ -222,7 +222,7 @@ def test_train_is_reproducible_for_a_seed():
     for seed in (0, 0, 1):
         vocab, ids, p = tiny_setup()
         hist = char_rnn.train(p, ids, ids, batch_size=3, seq_len=7, steps=40, seed=seed,
-                              progress=False)
+                              log=None)
         results.append((p, hist))
     (p0, h0), (p1, h1), (p2, h2) = results
     for k in char_rnn.PARAM_NAMES:
@@ -235,42 +235,42 @@ def test_train_is_reproducible_for_a_seed():
 def test_train_progress_callable_is_called():
     vocab, ids, p = tiny_setup()
     seen = []
-    char_rnn.train(p, ids, ids, batch_size=2, seq_len=5, steps=5, progress=seen.append)
-    assert seen and seen[-1]["steps"] == 5
+    char_rnn.train(p, ids, ids, batch_size=2, seq_len=5, steps=5, log=seen.append, log_every=2)
+    assert [r["step"] for r in seen] == [2, 4, 5] and "valid_loss" in seen[-1]
 
 
 def test_nan_loss_stops_training_with_a_clear_message():
     vocab, ids, p = tiny_setup()
     p["Why"][0, 0] = np.nan
     with pytest.raises(RuntimeError, match=r"diverged at step 1 .*Lower the learning rate"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, progress=False)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, log=None)
     vocab, ids, p = tiny_setup()
     p["Whh"][:] = np.inf  # tanh(inf - inf) is NaN from the second step on
     with pytest.raises(char_rnn.TrainingDiverged, match="step 1"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, progress=False)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, log=None)
     # a huge learning rate gives finite but absurd losses: stopped by max_loss = 3 ln V
     vocab, ids, p = tiny_setup()
     with pytest.raises(RuntimeError, match=r"diverged at step \d+ .*above max_loss = 6.9.*Lower"):
         char_rnn.train(p, ids, batch_size=4, seq_len=8, learning_rate=1e3, steps=200,
-                       progress=False)
+                       log=None)
 
 
 def test_train_rejects_bad_input():
     vocab, ids, p = tiny_setup()
     with pytest.raises(ValueError, match="seq_len 600 is longer than the corpus"):
-        char_rnn.train(p, ids, seq_len=600, steps=1, progress=False)
+        char_rnn.train(p, ids, seq_len=600, steps=1, log=None)
     with pytest.raises(ValueError, match="shorter than one training window"):
-        char_rnn.train(p, ids, batch_size=100, seq_len=10, steps=1, progress=False)
+        char_rnn.train(p, ids, batch_size=100, seq_len=10, steps=1, log=None)
     with pytest.raises(ValueError, match="optimizer must be one of"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="rmsprop", progress=False)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="rmsprop", log=None)
     with pytest.raises(ValueError, match="seq_len must be an integer >= 1"):
-        char_rnn.train(p, ids, seq_len=0, progress=False)
-    with pytest.raises(ValueError, match="1-D array of integer ids"):
-        char_rnn.train(p, TINY, progress=False)
-    with pytest.raises(ValueError, match="steps must be > 0"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=0, progress=False)
-    with pytest.raises(ValueError, match="learning_rate must be finite and > 0"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, learning_rate=-1, progress=False)
+        char_rnn.train(p, ids, seq_len=0, log=None)
+    with pytest.raises(ValueError, match="train_ids must be an array of numbers"):
+        char_rnn.train(p, TINY, log=None)
+    with pytest.raises(ValueError, match="steps must be an integer >= 1"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=0, log=None)
+    with pytest.raises(ValueError, match="learning_rate must be a finite number > 0"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, learning_rate=-1, log=None)
 
 
 def test_completion_rejects_bad_input():
@@ -284,30 +284,31 @@ def test_completion_rejects_bad_input():
         char_rnn.sample(p, vocab, 5, rng, temperature=-1.0)
 
 
-def test_command_line_trains_and_saves_a_snapshot(tmp_path, capsys):
-    from helpers.snapshot import load_snapshot
-    out = tmp_path / "snap.npz"
-    assert char_rnn.main(["train", "--hidden", "8", "--seq", "8", "--batch", "4", "--steps", "3",
-                          "--seed", "1", "--out", str(out), "--quiet"]) == 0
-    params, vocab, meta = load_snapshot(out)
-    assert len(vocab) == 63 and params["Whh"].shape == (8, 8)
-    assert meta["steps"] == 3 and meta["hidden"] == 8 and meta["seq_len"] == 8
-    assert 3.5 < meta["valid_loss"] < 4.2 and "valid_loss" in capsys.readouterr().out
-
-
 def test_cosine_learning_rate_decay():
     from helpers.optim import Adam
     vocab, ids, p = tiny_setup()
     opt = Adam(learning_rate=0.01)
-    char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer=opt, steps=100, lr_decay="cosine",
-                   lr_final=0.1, progress=False)
+    char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer=opt, steps=100,
+                   final_learning_rate=0.001, log=None)
     assert 0.001 <= opt.learning_rate < 0.00101
-    with pytest.raises(ValueError, match="lr_decay must be None or 'cosine'"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=1, lr_decay="step", progress=False)
+    with pytest.raises(ValueError, match="final_learning_rate must be a finite number > 0"):
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=1, final_learning_rate=-1, log=None)
 
 
-def test_command_line_reports_divergence(tmp_path, capsys):
-    out = tmp_path / "snap.npz"
-    assert char_rnn.main(["train", "--hidden", "8", "--seq", "8", "--batch", "4", "--steps", "50",
-                          "--lr", "1000", "--out", str(out), "--quiet"]) == 1
-    assert "diverged" in capsys.readouterr().err and not out.exists()
+def test_a_config_can_be_reused_and_each_run_gets_a_fresh_optimizer():
+    cfg = char_rnn.TrainConfig(batch_size=2, seq_len=5, steps=4, log=None)
+    runs = []
+    for _ in range(2):
+        vocab, ids, p = tiny_setup()
+        runs.append((char_rnn.train(p, ids, config=cfg), p))
+    assert np.array_equal(runs[0][0]["train_loss"], runs[1][0]["train_loss"])
+    assert np.array_equal(runs[0][1]["Whh"], runs[1][1]["Whh"])
+    assert runs[0][0]["settings"]["final_learning_rate"] == pytest.approx(5e-4)
+
+
+def test_train_loop_is_what_the_notebook_shows():
+    # notebook 03 prints inspect.getsource(char_rnn._train_loop): it must be the loop train runs
+    import inspect
+    src = inspect.getsource(char_rnn._train_loop)
+    assert "stream_batches" in src and "opt.step(params, grads)" in src
+    assert len(src.splitlines()) <= 40

@@ -106,7 +106,7 @@ def test_bad_probabilities(fn, p, message):
 def tiny_model(attention, seed=0, H=4, dtype=np.float64):
     """A random model over 5 symbols (? E S a b), weights large enough for peaked choices."""
     vocab = s2s.make_vocab(["ab"])
-    model = s2s.Seq2Seq(vocab, hidden=H, max_len=4, attention=attention, seed=seed, dtype=dtype)
+    model = s2s.Seq2Seq(vocab, hidden_size=H, max_len=4, attention=attention, seed=seed, dtype=dtype)
     rng = np.random.default_rng(seed + 100)
     for p in model.params.values():
         p += (1.5 * rng.standard_normal(p.shape)).astype(dtype)
@@ -172,7 +172,7 @@ def test_narrow_beam_finds_no_better_than_exhaustive(attention):
 
 def names_model(attention, dtype=np.float64, seed=0):
     words = ["anna", "bob", "christiane", "dora", "emil", "li", "margarita", "xavier"]
-    model = s2s.Seq2Seq(s2s.make_vocab(words), hidden=16, max_len=10, attention=attention,
+    model = s2s.Seq2Seq(s2s.make_vocab(words), hidden_size=16, max_len=10, attention=attention,
                         seed=seed, dtype=dtype)
     rng = np.random.default_rng(seed + 7)
     for p in model.params.values():

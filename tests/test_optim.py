@@ -61,5 +61,22 @@ def test_decoupled_weight_decay_shrinks_matrices_not_biases(make):
     make().step(p, {"W": np.zeros((2, 2)), "b": np.zeros(2)})  # zero gradient: only the decay acts
     np.testing.assert_allclose(p["W"], 2.0 * (1 - 0.1 * 0.5))
     np.testing.assert_array_equal(p["b"], 2.0)
-    with pytest.raises(ValueError, match="weight_decay must be finite and >= 0"):
+    with pytest.raises(ValueError, match="weight_decay must be a finite number >= 0"):
         Adam(0.1, weight_decay=-1.0)
+
+
+def test_one_learning_rate_schedule():
+    from helpers.optim import scheduled_learning_rate as lr_at
+    assert lr_at(0.1, 0.5) == 0.1                                  # no final rate: constant
+    assert lr_at(0.1, 0.0, 0.01) == pytest.approx(0.1)
+    assert lr_at(0.1, 1.0, 0.01) == pytest.approx(0.01)
+    assert lr_at(0.1, 0.5, 0.01) == pytest.approx(0.055)            # cosine: half way at f = 1/2
+    assert lr_at(0.1, 0.25, 0.01, "linear") == pytest.approx(0.0775)
+    assert lr_at(0.1, 0.25, 0.01) > lr_at(0.1, 0.25, 0.01, "linear")   # cosine stays high longer
+
+
+def test_training_diverged_is_a_value_error_every_trainer_raises():
+    from helpers.optim import TrainingDiverged, check_finite_loss
+    assert issubclass(TrainingDiverged, ValueError)
+    with pytest.raises(TrainingDiverged, match="training diverged at step 3: the loss is nan"):
+        check_finite_loss(float("nan"), 3, 0.1)
