@@ -104,6 +104,9 @@ class ProgressLine:
         if not final and now - self.last < self.every:
             return
         self.last = now
+        if self.notebook and final:
+            # The line that stays in a saved notebook leaves out the time: it differs every run.
+            record = {k: v for k, v in record.items() if k != "seconds"}
         line = format_record(record)
         if self.notebook:
             from IPython.display import display
