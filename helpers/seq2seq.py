@@ -36,7 +36,7 @@ from .layers import (affine_backward, affine_forward, embedding_backward, embedd
 from .optim import (Adam, TrainingDiverged, check_finite_loss, check_schedule,
                     clip_by_global_norm, scheduled_learning_rate)
 from .snapshot import load_snapshot, save_snapshot
-from .softmax import softmax
+from .softmax import log_softmax, softmax
 from .text import Vocab, load_text
 from .threads import blas_threads
 from .training import Budget, check_budget, emit, make_log
@@ -229,6 +229,14 @@ def loss_and_grads(params, src, lengths, dec_in, dec_out, mask, backward=True):
     return loss, grads
 
 
+def _decoder_step(params, prev, h, he, src_mask):
+    """One free-running decoder step for a batch: prev (M,) ids read, h (M, H) the state
+    -> scores (M, V), attention weights (M, Ts) or None, the new state (M, H)."""
+    scores, a, cache = decoder_forward(params, prev[:, None], h, he, src_mask)
+    states = cache[1][2]                                  # rnn_forward_projected's (h0, Whh, h, .)
+    return scores[:, 0], (None if a is None else a[:, 0]), states[:, -1]
+
+
 def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     """Free-running greedy decoding: each step reads the previous prediction.
 
@@ -245,13 +253,11 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     out = np.empty((N, steps), dtype=np.int64)
     probs, attn = [], []
     for t in range(steps):
-        scores, a, cache = decoder_forward(params, prev[:, None], h, he, src_mask)
-        states = cache[1][2]                              # rnn_forward_projected's (h0, Whh, h, .)
-        h = states[:, -1]                                 # the decoder state after this step
-        p = softmax(scores[:, 0], axis=-1)
+        scores, a, h = _decoder_step(params, prev, h, he, src_mask)
+        p = softmax(scores, axis=-1)
         out[:, t] = p.argmax(axis=-1)
         probs.append(p)
-        attn.append(None if a is None else a[:, 0])
+        attn.append(a)
         prev = out[:, t] if feed is None else feed[:, t]
         if feed is None and (out[:, :t + 1] == end_id).any(axis=1).all():
             break                                         # every word has ended
@@ -261,9 +267,6 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
 
 
 # ---------------------------------------------------------------- beam search
-
-from .softmax import log_softmax  # noqa: E402  (beam search scores in log-probabilities)
-
 
 def sequence_log_probs(params, src, lengths, dec_in, dec_out, mask):
     """The model's own (teacher-forced) log-probability of each target sequence.
@@ -277,14 +280,6 @@ def sequence_log_probs(params, src, lengths, dec_in, dec_out, mask):
     logp = log_softmax(scores.astype(np.float64), axis=-1)
     picked = np.take_along_axis(logp, dec_out[..., None], axis=-1)[..., 0]
     return np.where(mask, picked, 0.0).sum(axis=1)
-
-
-def _decoder_step(params, prev, h, he, src_mask):
-    """One free-running decoder step for a batch of hypotheses: prev (M,) ids, h (M, H)
-    -> log-probabilities of the next symbol (M, V) float64, the new state (M, H)."""
-    scores, _, cache = decoder_forward(params, prev[:, None], h, he, src_mask)
-    states = cache[1][2]                                  # rnn_forward_projected's (h0, Whh, h, .)
-    return log_softmax(scores[:, 0].astype(np.float64), axis=-1), states[:, -1]
 
 
 def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha=0.0):
@@ -350,9 +345,8 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
         # run the decoder only for open hypotheses (finished and empty slots need no step)
         live = (np.isfinite(log_prob) & ~done).ravel()
         step_logp = np.zeros((N * B, V))
-        step_logp[live], h_live = _decoder_step(params, prev[live], h[live], he[live],
-                                                src_mask[live])
-        h[live] = h_live
+        scores, _, h[live] = _decoder_step(params, prev[live], h[live], he[live], src_mask[live])
+        step_logp[live] = log_softmax(scores.astype(np.float64), axis=-1)
         # candidates (N, B, V): open hypotheses extended by each symbol; a finished one
         # appears once, unchanged, as its candidate 0 (its other V - 1 are impossible)
         cand = log_prob[:, :, None] + step_logp.reshape(N, B, V)
