@@ -140,6 +140,18 @@ def _diagnose(got, variants):
     return None
 
 
+def _grad_check(chk, got, num, candidates, name=None):
+    """Fail with the hint of the known mistake that `got` matches, or with the relative error,
+    unless the learner's gradient `got` agrees with the numerical one `num`."""
+    __tracebackhide__ = True
+    err = norm_rel_error(got, num) if np.isfinite(got).all() else np.inf
+    if err > GRAD_TOL:
+        hint = _diagnose(got, candidates) or (f"disagrees with the numerical gradient (relative "
+                                              f"error {err:.1e}, should be below {GRAD_TOL:.0e})")
+        chk.fail(hint if name is None else f"{name}: {hint}")
+    chk.ok()
+
+
 def _shape(chk, a, shape, what, why=""):
     __tracebackhide__ = True
     if a.shape != tuple(shape):
@@ -450,12 +462,7 @@ def bptt(lossFun):
         f = lambda: _bptt_ref(inputs, targets, hprev, p)[0]
         num = numerical_gradient(f, p[k])
         got = np.asarray(grads[k], dtype=np.float64)
-        err = norm_rel_error(got, num) if np.isfinite(got).all() else np.inf
-        if err > GRAD_TOL:
-            hint = _diagnose(got, [(v[k], h.format(k=k)) for v, h in variants])
-            chk.fail(hint or f"d{k} disagrees with the numerical gradient of the loss (relative "
-                     f"error {err:.1e}, should be below {GRAD_TOL:.0e})")
-        chk.ok()
+        _grad_check(chk, got, num, [(v[k], h.format(k=k)) for v, h in variants], f"d{k}")
     chk.done()
 
 
@@ -663,13 +670,7 @@ def adder_bptt(bptt, T=8, H=16):
     for i, k in ((2, "Why"), (1, "Whh"), (0, "Wxh")):
         W = {"Wxh": Wxh, "Whh": Whh, "Why": Why}[k]
         num = numerical_gradient(lambda: 0.5 * np.sum((_adder_forward(x, Wxh, Whh, Why)[1] - y) ** 2), W)
-        got = grads[k]
-        err = norm_rel_error(got, num) if np.isfinite(got).all() else np.inf
-        if err > GRAD_TOL:
-            hint = _diagnose(got, [(v[i], h) for v, h in variants])
-            chk.fail((f"d{k}: " + hint) if hint else f"d{k} disagrees with the numerical "
-                     f"gradient of the loss (relative error {err:.1e}, should be below {GRAD_TOL:.0e})")
-        chk.ok()
+        _grad_check(chk, grads[k], num, [(v[i], h) for v, h in variants], f"d{k}")
     chk.done()
 
 
@@ -905,12 +906,7 @@ def attention_backward(backward, forward):
 
     for k, name, got in ((1, "dhe", dhe), (0, "dhd", dhd)):
         num = numerical_gradient(loss, arrays[k])
-        err = norm_rel_error(got, num) if np.isfinite(got).all() else np.inf
-        if err > GRAD_TOL:
-            hint = _diagnose(got, [(v[k], h) for v, h in variants])
-            chk.fail(f"{name}: " + (hint or f"disagrees with the numerical gradient (relative "
-                     f"error {err:.1e}, should be below {GRAD_TOL:.0e})"))
-        chk.ok()
+        _grad_check(chk, got, num, [(v[k], h) for v, h in variants], name)
     chk.done()
 
 
@@ -1163,13 +1159,7 @@ def lstm_step_backward(backward, forward):
 
     for k in (2, 5, 4, 3, 1, 0):        # dc_prev first: it is the simplest path
         num = numerical_gradient(loss, arrays[k])
-        got = grads[k]
-        err = norm_rel_error(got, num) if np.isfinite(got).all() else np.inf
-        if err > GRAD_TOL:
-            hint = _diagnose(got, [(v[k], h) for v, h in variants])
-            chk.fail(f"{names[k]}: " + (hint or f"disagrees with the numerical gradient "
-                     f"(relative error {err:.1e}, should be below {GRAD_TOL:.0e})"))
-        chk.ok()
+        _grad_check(chk, grads[k], num, [(v[k], h) for v, h in variants], names[k])
     chk.done()
 
 
@@ -1287,13 +1277,7 @@ def gru_step_backward(backward, forward):
     arrays = [a.copy() for a in args]
     for k in (1, 4, 5, 2, 3, 0):        # dh_prev first: the path every step uses
         num = numerical_gradient(lambda: np.sum(dh * _gru_ref_forward(*arrays)), arrays[k])
-        got = grads[k]
-        err = norm_rel_error(got, num) if np.isfinite(got).all() else np.inf
-        if err > GRAD_TOL:
-            hint = _diagnose(got, [(v[k], h) for v, h in variants])
-            chk.fail(f"{names[k]}: " + (hint or f"disagrees with the numerical gradient "
-                     f"(relative error {err:.1e}, should be below {GRAD_TOL:.0e})"))
-        chk.ok()
+        _grad_check(chk, grads[k], num, [(v[k], h) for v, h in variants], names[k])
     chk.done()
 
 
