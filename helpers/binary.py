@@ -264,6 +264,42 @@ def train(params, *, steps=None, seconds=None, seed=0, batch_size=64, widths=(8,
     return losses
 
 
+# ---------------------------------------------------------------- one pair, notebook 04's Part 1 form
+
+def pair_forward(x, Wxh, Whh, Why):
+    """One pair, with notebook 04's signature: x (T, 2) -> hs (T + 1, H), ps (T,).
+
+    hs[0] = 0 is the state before the first step and hs[t] = h_t; ps[t - 1] = p_t. The same
+    numbers as forward() on a batch of one (it calls it).
+    """
+    x = check_array(x, "x", ndim=2, finite=True)
+    p, cache = forward(x[None], {"Wxh": Wxh, "Whh": Whh, "Why": Why})
+    h = cache[1][0]
+    return np.concatenate([np.zeros((1, h.shape[1])), h]), p[0]
+
+
+def pair_bptt(x, y, hs, ps, Wxh, Whh, Why):
+    """One pair, with notebook 04's signature: the gradients of 1/2 sum_t (ps_t - y_t)^2.
+
+    x (T, 2), y (T,), hs (T + 1, H) and ps (T,) from pair_forward  ->  dWxh, dWhh, dWhy.
+    backward() on a batch of one, with the cache rebuilt from hs and ps.
+    """
+    x = check_array(x, "x", ndim=2, finite=True)
+    T, H = x.shape[0], np.shape(Whh)[0]
+    y, ps = np.asarray(y, dtype=np.float64), np.asarray(ps, dtype=np.float64)
+    hs = np.asarray(hs, dtype=np.float64)
+    if y.shape != (T,) or ps.shape != (T,) or hs.shape != (T + 1, H):
+        raise ValueError(f"for x of shape {x.shape} and H = {H}, y and ps must have shape ({T},) and "
+                         f"hs ({T + 1}, {H}) (hs[0] = 0 before the first step); got y {y.shape}, "
+                         f"ps {ps.shape}, hs {hs.shape}")
+    params = {"Wxh": Wxh, "Whh": Whh, "Why": Why}
+    _check_input(x[None], params)
+    h = hs[None, 1:]
+    rcache = (hs[None, 0], Whh, h, "sigmoid")         # the cache rnn_forward_projected keeps
+    grads = backward((ps - y)[None], (x[None], h, rcache, ps[None], params))
+    return grads["Wxh"], grads["Whh"], grads["Why"]
+
+
 def _rng(seed):
     """An int seed -> a new Generator; a Generator is used as it is (to continue its stream)."""
     if isinstance(seed, np.random.Generator):

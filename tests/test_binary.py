@@ -173,3 +173,52 @@ def test_pair_makers_reject_bad_sizes():
         B.all_pairs(16)
     with pytest.raises(ValueError, match="n must be an integer >= 1, got 0"):
         B.random_pairs(0, 8, np.random.default_rng(0))
+
+
+# ---------------------------------------------------------------- one pair (notebook 04, Part 1)
+
+def _pair_loop_forward(x, Wxh, Whh, Why):
+    """The recurrence written out step by step, as in notebook 04."""
+    T, H = x.shape[0], Whh.shape[0]
+    hs = np.zeros((T + 1, H))
+    for t in range(1, T + 1):
+        hs[t] = 1 / (1 + np.exp(-(Wxh @ x[t - 1] + Whh @ hs[t - 1])))
+    return hs, 1 / (1 + np.exp(-(hs[1:] @ Why[0])))
+
+
+def test_pair_forward_is_the_written_out_recurrence_and_the_batched_forward():
+    p = B.init_params(hidden_size=5, seed=3)
+    x, y = B.encode([93, 40], [58, 7], 8)
+    hs, ps = B.pair_forward(x[0], p["Wxh"], p["Whh"], p["Why"])
+    want_hs, want_ps = _pair_loop_forward(x[0], p["Wxh"], p["Whh"], p["Why"])
+    assert hs.shape == (9, 5) and ps.shape == (8,) and np.all(hs[0] == 0)
+    np.testing.assert_allclose(hs, want_hs, rtol=1e-12)
+    np.testing.assert_allclose(ps, want_ps, rtol=1e-12)
+    np.testing.assert_allclose(ps, B.forward(x, p)[0][0], rtol=1e-12)
+
+
+def test_pair_bptt_matches_numerical_gradients():
+    rng = np.random.default_rng(7)
+    H, T = 4, 6
+    W = {"Wxh": rng.uniform(-1, 1, (H, 2)), "Whh": rng.uniform(-1, 1, (H, H)),
+         "Why": rng.uniform(-1, 1, (1, H))}
+    x = rng.integers(0, 2, (T, 2)).astype(float)
+    y = rng.integers(0, 2, T).astype(float)
+    hs, ps = B.pair_forward(x, W["Wxh"], W["Whh"], W["Why"])
+    grads = B.pair_bptt(x, y, hs, ps, W["Wxh"], W["Whh"], W["Why"])
+    f = lambda: 0.5 * np.sum((_pair_loop_forward(x, W["Wxh"], W["Whh"], W["Why"])[1] - y) ** 2)
+    for name, dW in zip(["Wxh", "Whh", "Why"], grads):
+        assert dW.shape == W[name].shape
+        assert rel_error(dW, numerical_gradient(f, W[name])) < 1e-7, name
+
+
+def test_pair_functions_reject_bad_shapes():
+    p = B.init_params(hidden_size=3, seed=0)
+    x = np.zeros((4, 2))
+    with pytest.raises(ValueError, match="x"):
+        B.pair_forward(np.zeros((4, 3)), p["Wxh"], p["Whh"], p["Why"])
+    hs, ps = B.pair_forward(x, p["Wxh"], p["Whh"], p["Why"])
+    with pytest.raises(ValueError, match=r"hs \(5, 3\)"):
+        B.pair_bptt(x, np.zeros(4), hs[1:], ps, p["Wxh"], p["Whh"], p["Why"])
+    with pytest.raises(ValueError, match="y and ps"):
+        B.pair_bptt(x, np.zeros(5), hs, ps, p["Wxh"], p["Whh"], p["Why"])
