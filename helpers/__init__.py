@@ -1,7 +1,8 @@
 """helpers: the reusable NumPy code of the RNN course, one concept per module.
 
-    softmax    softmax with temperature, log-softmax, entropy, sampling
-    layers     RNN step/sequence layers, embedding, affine, softmax loss (forward/backward)
+    softmax    softmax with temperature, log-softmax, entropy, sampling, top-k and top-p
+    layers     RNN, LSTM and GRU step/sequence layers, embedding, affine, softmax loss
+               (forward/backward pairs with a cache)
     gradcheck  numerical gradients and rel_error
     optim      SGD, Adagrad, Adam, clipping, the learning-rate schedule, TrainingDiverged
     text       Vocab over characters or words, corpus loading, truncated-BPTT batches
@@ -18,8 +19,13 @@ and one module per notebook topic, imported by name (e.g. `from helpers import c
     char_rnn_fast  the fused loss and gradients char_rnn.train runs (an optimisation)
     binary     the sigmoid-RNN binary adder                               notebook 04
     interpret  hidden-state recording, ablation, text coloured by a unit   notebook 05
-    seq2seq    encoder-decoder RNN with dot-product attention             notebook 06
+    seq2seq    encoder-decoder RNN with dot-product attention, beam search notebook 06
     names      name data, padded batches with a mask, the bigram baseline  notebook 07
+    cells      the rnn, lstm and gru character models behind one interface notebook 08
+    recall     a symbol to remember across k distractors                  notebook 08
+    lstm_fast  the fused LSTM char-model step (an optimisation)
+
+and for the exercises, `check`: property checks of a learner's functions (one per exercise).
 """
 from .gradcheck import numerical_gradient, rel_error
 from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
