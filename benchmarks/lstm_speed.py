@@ -1,19 +1,24 @@
-"""How fast is a full training step of the LSTM character model?
+"""How fast does the char-RNN trainer train the LSTM character model?
 
     python benchmarks/lstm_speed.py                 # H 256, B 32, T 32 on Shakespeare, float32
     python benchmarks/lstm_speed.py --torch         # and PyTorch CPU side by side (if importable)
     python benchmarks/lstm_speed.py --rounds 7 --round-seconds 3 --json
 
-One training step = forward + backward over a window of B streams x T characters, clipping to a
-global norm of 1, and an Adam update, with the state (h, c) carried from window to window
-(truncated BPTT over parallel streams, as in helpers.char_rnn.train). Measured in characters
-per second (B * T per step), in alternating rounds so a busy machine slows every variant alike:
+One training step = forward + backward over a window of B streams x T characters, clipping every
+gradient entry to [-5, 5] and then the global norm to 1, and an Adam update, with the state
+(h, c) carried from window to window (truncated BPTT over parallel streams). Measured in
+characters per second (B * T per step, wall clock of the whole round), in alternating rounds so
+a busy machine slows every variant alike:
 
-  fast       helpers.lstm_fast.loss_and_grads (the fused float32 path) + helpers.optim.Adam
-  reference  helpers.cells.get_cell("lstm").loss_and_grads (built from helpers.layers) + Adam
+  trainer    helpers.char_rnn.train(params of cell 'lstm', seconds=round) itself: what a learner
+             runs (its step is helpers.lstm_fast), with its cosine schedule and bookkeeping
+  fast       the bare loop: helpers.lstm_fast.loss_and_grads + the same clipping + optim.Adam
+  reference  (--reference) helpers.cells.get_cell("lstm").loss_and_grads (built from
+             helpers.layers) + the same clipping + Adam
   torch      (--torch) torch.nn.LSTM(V, H) on one-hot inputs + torch.nn.Linear(H, V),
-             cross-entropy, clip_grad_norm_(1.0), torch.optim.Adam: the same sizes, the same
-             parameter count but for torch's second bias vector, the same number of threads.
+             cross-entropy, clip_grad_value_(5), clip_grad_norm_(1), torch.optim.Adam: the same
+             sizes, the same parameter count but for torch's second bias vector, the same number
+             of threads.
 
 PyTorch is not a course requirement; see benchmarks/README.md for a separate environment.
 """
@@ -31,9 +36,9 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even where helpers is not installed
 
-from helpers import lstm_fast  # noqa: E402
+from helpers import char_rnn, lstm_fast  # noqa: E402
 from helpers.cells import get_cell  # noqa: E402
-from helpers.optim import Adam, clip_by_global_norm  # noqa: E402
+from helpers.optim import Adam, clip_by_global_norm, clip_by_value  # noqa: E402
 from helpers.text import Vocab, load_text, stream_batches  # noqa: E402
 from helpers.threads import blas_threads  # noqa: E402
 
@@ -58,12 +63,27 @@ class NumpyLSTM:
                                                                       self.workspace)
                     else:
                         loss, grads, state = self.cell.loss_and_grads(self.params, x, y, state)
+                    clip_by_value(grads, 5.0)
                     clip_by_global_norm(grads, 1.0)
                     self.opt.step(self.params, grads)
                     chars += x.size
                     if time.perf_counter() - start >= seconds:
                         return chars / (time.perf_counter() - start), loss
                 state = None
+
+
+class TrainerLSTM:
+    """helpers.char_rnn.train on an LSTM, one call per round (seconds=round)."""
+
+    def __init__(self, V, hidden, lr, seed):
+        self.params = char_rnn.init_params(V, hidden, seed=seed, cell="lstm")
+        self.lr, self.seed = lr, seed
+
+    def train_round(self, ids, batch, seq, seconds, threads):
+        start = time.perf_counter()
+        hist = char_rnn.train(self.params, ids, batch_size=batch, seq_len=seq, seconds=seconds,
+                              learning_rate=self.lr, seed=self.seed, threads=threads, log=None)
+        return hist["chars_seen"] / (time.perf_counter() - start), float(hist["train_loss"][-1])
 
 
 class TorchLSTM:
@@ -97,6 +117,7 @@ class TorchLSTM:
             loss = F.cross_entropy(self.out(hs).reshape(-1, self.V), y.reshape(-1))
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
+            torch.nn.utils.clip_grad_value_(self.params, 5.0)
             torch.nn.utils.clip_grad_norm_(self.params, 1.0)
             self.opt.step()
             chars += batch * seq
@@ -114,7 +135,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads, and torch's threads")
     ap.add_argument("--rounds", type=int, default=5, help="alternating rounds of every variant")
     ap.add_argument("--round-seconds", type=float, default=2.0, help="length of one round")
-    ap.add_argument("--no-reference", action="store_true", help="skip the (slower) reference path")
+    ap.add_argument("--reference", action="store_true", help="also time the (slower) reference path")
     ap.add_argument("--torch", action="store_true", help="also time PyTorch CPU at the same size")
     ap.add_argument("--json", action="store_true", help="end with one JSON line of the results")
     a = ap.parse_args(argv)
@@ -127,8 +148,9 @@ def main(argv=None):
           f"{platform.python_version()}, numpy {np.__version__}; {a.threads} thread(s); LSTM char "
           f"model V = {V}, H = {a.hidden}, batch {a.batch}, seq {a.seq}, float32, "
           f"{get_cell('lstm').parameter_count(V, a.hidden):,} parameters")
-    variants = {"fast": NumpyLSTM(V, a.hidden, a.lr, a.seed, fast=True)}
-    if not a.no_reference:
+    variants = {"trainer": TrainerLSTM(V, a.hidden, a.lr, a.seed),
+                "fast": NumpyLSTM(V, a.hidden, a.lr, a.seed, fast=True)}
+    if a.reference:
         variants["reference"] = NumpyLSTM(V, a.hidden, a.lr, a.seed, fast=False)
     torch = None
     if a.torch:
@@ -161,9 +183,11 @@ def main(argv=None):
     if "reference" in med:
         print(f"fast / reference = {med['fast'] / med['reference']:.2f}")
     if "torch" in med:
-        ratio = med["fast"] / med["torch"]
-        print(f"torch {torch.__version__} ({a.threads} thread(s)): NumPy fast / torch = {ratio:.2f}")
-        result.update(torch=torch.__version__, numpy_over_torch=round(ratio, 3))
+        ratio, bare = med["trainer"] / med["torch"], med["fast"] / med["torch"]
+        print(f"torch {torch.__version__} ({a.threads} thread(s)): trainer / torch = {ratio:.2f}, "
+              f"bare fast loop / torch = {bare:.2f}")
+        result.update(torch=torch.__version__, trainer_over_torch=round(ratio, 3),
+                      fast_over_torch=round(bare, 3))
     print(f"this process got {cpu_share:.0%} of a core while measuring "
           f"(load average {os.getloadavg()[0]:.1f} at the end)")
     if a.json:

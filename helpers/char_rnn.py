@@ -1,5 +1,5 @@
-"""A character-level vanilla RNN (min-char-rnn's model): the model, min-char-rnn's classic
-program, and the batched trainer.
+"""A character-level RNN: min-char-rnn's vanilla model, min-char-rnn's classic program, and the
+batched trainer, which trains any of the cells of helpers.cells ('rnn', 'lstm', 'gru').
 
 Parameters use min-char-rnn's names and shapes, V symbols and H hidden units:
 
@@ -9,15 +9,17 @@ h_t = tanh(Wxh x_t + Whh h_{t-1} + bh),  y_t = Why h_t + by,  p_t = softmax(y_t)
 With a one-hot x_t, Wxh x_t is the column Wxh[:, ix]; the batched code gathers those columns
 (an embedding lookup) instead of multiplying by a (N, T, V) one-hot array. The trainer runs
 the fused equivalent of loss_and_grads from helpers.char_rnn_fast (an optimisation, tested
-equal). The cell is pluggable: CELLS maps a cell name to its functions, and train(cell=...)
-picks one; snapshots record the cell in their meta.
+equal). The cell is pluggable: CELLS maps each cell of helpers.cells (the one registry of the
+models' parameters, shapes and steps) to the functions the trainer runs; train, sample, complete
+and evaluate find the cell from the parameters' names, and snapshots record it in their meta.
 """
 import dataclasses
 import time
 
 import numpy as np
 
-from .char_rnn_fast import evaluate, fast_loss_and_grads
+from . import cells as _cells, lstm_fast
+from .char_rnn_fast import evaluate as _evaluate_rnn, fast_loss_and_grads, stream_layout
 from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
                      rnn_backward_projected, rnn_forward_projected,
                      temporal_softmax_loss_backward, temporal_softmax_loss_forward)
@@ -33,16 +35,26 @@ from .validate import (check_allocation, check_array, check_choice, check_fracti
 PARAM_NAMES = ("Wxh", "Whh", "bh", "Why", "by")
 __all__ = ["PARAM_NAMES", "CELLS", "init_params", "loss_and_grads", "fast_loss_and_grads", "step",
            "sample", "complete", "evaluate", "classic_loss_fun", "classic_train", "TrainConfig",
-           "train", "make_optimizer", "TrainingDiverged", "blas_threads"]
+           "train", "make_optimizer", "TrainingDiverged", "blas_threads", "cell_of", "zero_state"]
 
 
-def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=0.01, cell="rnn"):
-    """min-char-rnn's initialisation: weights N(0, scale^2), biases zero."""
+def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cell="rnn"):
+    """A fresh model of `cell` ('rnn', 'lstm' or 'gru') over vocab_size symbols.
+
+    'rnn': min-char-rnn's initialisation, weights N(0, scale^2) (scale None: 0.01), biases zero.
+    'lstm', 'gru': helpers.cells' initialisation (torch's uniform weights, the LSTM's forget-gate
+    bias 1); scale does not apply to them and must stay None.
+    """
     check_choice(cell, "cell", tuple(CELLS))
     V = check_int(vocab_size, "vocab_size", minimum=1)
     H = check_int(hidden_size, "hidden_size", minimum=1)
     check_allocation((H, max(H, V)), "hidden_size", np.dtype(dtype).itemsize)
-    scale = check_positive(scale, "scale")
+    if cell != "rnn":
+        if scale is not None:
+            raise ValueError(f"scale sets the vanilla RNN's initial weights; an {cell!r} cell is "
+                             f"initialised as torch does (helpers.cells), so leave scale None")
+        return _cells.get_cell(cell).init_params(V, H, seed=seed, dtype=dtype)
+    scale = check_positive(0.01 if scale is None else scale, "scale")
     rng = np.random.default_rng(seed)
     p = {"Wxh": rng.standard_normal((H, V)) * scale, "Whh": rng.standard_normal((H, H)) * scale,
          "bh": np.zeros(H), "Why": rng.standard_normal((V, H)) * scale, "by": np.zeros(V)}
@@ -82,20 +94,72 @@ def step(params, ix, h):
     return h, params["Why"] @ h + params["by"]
 
 
-# A cell = how to initialise, train (loss and gradients of a batch) and step one character.
-# Other cells (LSTM, GRU) register here with the same three functions.
-CELLS = {"rnn": {"params": PARAM_NAMES, "init_params": init_params,
-                 "loss_and_grads": fast_loss_and_grads, "step": step}}
+def _lstm_loss_and_grads(params, x, y, h0=None, mask=None, workspace=None):
+    """The LSTM's training step: helpers.lstm_fast (an optimisation, tested equal to
+    helpers.cells), or helpers.cells' reference where a mask is given."""
+    if mask is not None:
+        return _cells.get_cell("lstm").loss_and_grads(params, x, y, h0, mask)
+    return lstm_fast.loss_and_grads(params, x, y, h0, workspace=workspace)
+
+
+def _reference_loss_and_grads(name):
+    def loss_and_grads_fn(params, x, y, h0=None, mask=None, workspace=None):
+        return _cells.get_cell(name).loss_and_grads(params, x, y, h0, mask)
+    return loss_and_grads_fn
+
+
+# A cell = its parameter names, how to initialise it, train it (loss and gradients of a batch,
+# carrying a state) and step one character. The models themselves are defined once, in
+# helpers.cells; here each gets the fastest tested training step there is for it.
+_FAST = {"rnn": fast_loss_and_grads, "lstm": _lstm_loss_and_grads}
+CELLS = {name: {"params": cell.param_names, "init_params": init_params,
+                "loss_and_grads": _FAST.get(name) or _reference_loss_and_grads(name),
+                "step": step if name == "rnn" else cell.step}
+         for name, cell in _cells.CELLS.items()}
 
 
 def cell_of(params):
-    """The name of the cell whose parameters `params` holds."""
+    """The name of the cell whose parameters `params` holds ('rnn', 'lstm' or 'gru')."""
     check_params(params, ())
     for name, cell in CELLS.items():
-        if all(k in params for k in cell["params"]):
+        if set(params) == set(cell["params"]):
             return name
     raise ValueError(f"params hold {sorted(params)}, the parameters of no known cell "
                      f"({ {n: list(c['params']) for n, c in CELLS.items()} })")
+
+
+def zero_state(params):
+    """The state before the first character for one sequence: h (H,) of zeros, or for an
+    LSTM the pair (h, c)."""
+    V, H = params["Why"].shape
+    state = _cells.get_cell(cell_of(params)).zero_state(1, H, params["Why"].dtype)
+    return (state[0][0], state[1][0]) if isinstance(state, tuple) else state[0]
+
+
+def evaluate(params, ids, batch_size=64, seq_len=128, workspace=None, threads=1):
+    """Mean loss in nats per character over the WHOLE text `ids`, for any cell: every character
+    after the first is predicted once, from the ones before it.
+
+    The text is cut into `batch_size` contiguous streams (the last one padded and masked); each
+    stream starts from a zero state and carries it from window to window. ids (L,), L >= 2.
+    -> float. The vanilla RNN runs the fused path of helpers.char_rnn_fast.
+    """
+    name = cell_of(params)
+    if name == "rnn":
+        return _evaluate_rnn(params, ids, batch_size, seq_len, workspace, threads)
+    cell = _cells.get_cell(name)
+    cell.check_params(params)
+    X, Y, M, n = stream_layout(ids, params["Why"].shape[0], batch_size)
+    seq_len = check_int(seq_len, "seq_len", 1)
+    state, total = None, 0.0
+    with blas_threads(threads):
+        for s in range(0, X.shape[1], seq_len):
+            scores, state = cell.scores(params, X[:, s:s + seq_len], state)
+            scores = scores - scores.max(axis=2, keepdims=True)
+            logp = scores - np.log(np.exp(scores).sum(axis=2, keepdims=True))
+            picked = np.take_along_axis(logp, Y[:, s:s + seq_len, None], axis=2)[..., 0]
+            total -= float(picked[M[:, s:s + seq_len]].sum(dtype=np.float64))
+    return total / n
 
 
 def sample(params, vocab, n, rng, temperature=1.0, prime="\n", stop=None, h=None,
@@ -106,6 +170,7 @@ def sample(params, vocab, n, rng, temperature=1.0, prime="\n", stop=None, h=None
     stop: a symbol that ends the sample early (it is included), e.g. '\\n' for one name.
     truncate: None, or a function applied to every step's probabilities after the
     temperature, e.g. lambda p: top_k(p, 5) or lambda p: top_p(p, 0.9) (helpers.softmax).
+    h: the state to start from (None: zeros; see zero_state), (h, c) for an LSTM.
     Returns the generated text (without the prime).
     """
     n = check_int(n, "n", minimum=0)
@@ -117,7 +182,7 @@ def sample(params, vocab, n, rng, temperature=1.0, prime="\n", stop=None, h=None
         raise ValueError("prime must hold at least one character to start from")
     ids = vocab.encode(prime)  # ValueError naming any character outside the vocabulary
     step_fn = CELLS[cell_of(params)]["step"]
-    h = np.zeros(params["Whh"].shape[0], dtype=params["Whh"].dtype) if h is None else h
+    h = zero_state(params) if h is None else h
     for ix in ids:
         h, logits = step_fn(params, ix, h)
     out = []
@@ -284,7 +349,8 @@ class TrainConfig:
     weight_decay          decoupled weight decay of the weight matrices (named optimizer only)
     average               None or a decay like 0.999: end with a moving average of the weights
     max_loss              a smoothed loss above it means divergence (None: 3 ln V)
-    cell                  which model of CELLS to train ('rnn')
+    cell                  None: the cell whose parameters train gets (cell_of); or 'rnn',
+                          'lstm', 'gru', which must then be the cell of those parameters
     log, log_every        True: a progress line; a callable(record); None: silent
     """
     batch_size: int = 32
@@ -304,7 +370,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     average: float = None
     max_loss: float = None
-    cell: str = "rnn"
+    cell: str = None
     threads: int = 1
     log: object = True
     log_every: int = 10
@@ -322,7 +388,7 @@ class TrainConfig:
         for name in ("clip", "clip_norm", "max_loss"):
             check_optional(check_positive, getattr(self, name), name)
         check_optional(check_fraction, self.average, "average")
-        check_choice(self.cell, "cell", tuple(CELLS))
+        check_optional(check_choice, self.cell, "cell", tuple(CELLS))
         self.make_optimizer()      # checks the optimizer settings; train makes a fresh one
 
     def make_optimizer(self):
@@ -359,7 +425,11 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
     'steps', 'chars_seen', 'seconds', 'chars_per_s', 'epochs', 'ln_V', 'settings'.
     """
     cfg = dataclasses.replace(config, **settings) if config else TrainConfig(**settings)
-    V = check_params(params, CELLS[cfg.cell]["params"])["Why"].shape[0]
+    if cfg.cell is not None:       # the parameters must be those of the cell asked for
+        check_params(params, CELLS[cfg.cell]["params"])
+    cell = cell_of(params)
+    cfg = dataclasses.replace(cfg, cell=cell)
+    V, H = _cells.get_cell(cell).check_params(params)
     ids = check_ids(train_ids, V, "train_ids", ndim=1)
     if cfg.seq_len > len(ids) - 1:
         raise ValueError(f"seq_len {cfg.seq_len} is longer than the corpus ({len(ids)} symbols "
@@ -372,9 +442,8 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
         raise ValueError("valid_ids needs at least 2 symbols")
     if valid_ids is None and cfg.eval_every is not None:
         raise ValueError("eval_every needs a validation text: pass valid_ids")
-    H = params["Whh"].shape[0]
     check_allocation((cfg.batch_size * (cfg.seq_len + 1), max(V, H) * 4), "batch_size * seq_len",
-                     params["Whh"].dtype.itemsize)
+                     params["Why"].dtype.itemsize)
     log, log_every = make_log(cfg.log, cfg.log_every)
     run = _Run(params, cfg, V, valid_ids)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"), blas_threads(cfg.threads):
@@ -505,6 +574,6 @@ class _Run:
         h["settings"].update(optimizer=type(self.optimizer).__name__.lower(),
                              learning_rate=self.learning_rate,
                              final_learning_rate=self.final_learning_rate,
-                             hidden_size=int(self.params["Whh"].shape[0]), vocab_size=int(self.V),
-                             dtype=str(self.params["Whh"].dtype))
+                             hidden_size=int(self.params["Why"].shape[1]), vocab_size=int(self.V),
+                             dtype=str(self.params["Why"].dtype))
         return h

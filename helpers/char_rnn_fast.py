@@ -136,19 +136,17 @@ def _backward(params, dS, xt, ws):
     np.copyto(gr["Wxh"], dE.T)
 
 
-def evaluate(params, ids, batch_size=64, seq_len=128, workspace=None, threads=1):
-    """Mean loss in nats per character over the WHOLE text `ids`: every character after the
-    first is predicted once, from the ones before it.
+def stream_layout(ids, vocab_size, batch_size):
+    """Cut a text into `batch_size` contiguous streams for evaluation.
 
-    The text is cut into `batch_size` contiguous streams (the last one padded and masked);
-    each stream starts from h = 0 and carries its hidden state from window to window.
-    ids (L,) int ids, L >= 2.  -> float
+    ids (L,) int ids, L >= 2. -> X, Y (B, per) inputs and targets, M (B, per) bool (False on the
+    padding of the last stream), n = L - 1 predictions.
     """
-    ids = check_ids(ids, params["Why"].shape[0], "ids", ndim=1)
+    ids = check_ids(ids, vocab_size, "ids", ndim=1)
     n = len(ids) - 1
     if n < 1:
         raise ValueError(f"evaluate needs at least 2 symbols (one to read, one to predict), got {len(ids)}")
-    batch_size, seq_len = check_int(batch_size, "batch_size", 1), check_int(seq_len, "seq_len", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
     B = min(batch_size, n)
     per = -(-n // B)                                   # ceil(n / B) targets per stream
     X = np.zeros(B * per, dtype=np.int64)
@@ -156,6 +154,20 @@ def evaluate(params, ids, batch_size=64, seq_len=128, workspace=None, threads=1)
     M = np.zeros(B * per, dtype=bool)
     X[:n], Y[:n], M[:n] = ids[:-1], ids[1:], True
     X, Y, M = (a.reshape(B, per) for a in (X, Y, M))
+    return X, Y, M, n
+
+
+def evaluate(params, ids, batch_size=64, seq_len=128, workspace=None, threads=1):
+    """Mean loss in nats per character over the WHOLE text `ids`: every character after the
+    first is predicted once, from the ones before it (the vanilla RNN; char_rnn.evaluate
+    takes any cell).
+
+    The text is cut into `batch_size` contiguous streams (the last one padded and masked);
+    each stream starts from h = 0 and carries its hidden state from window to window.
+    ids (L,) int ids, L >= 2.  -> float
+    """
+    X, Y, M, n = stream_layout(ids, params["Why"].shape[0], batch_size)
+    seq_len = check_int(seq_len, "seq_len", 1)
     with blas_threads(threads):
         return _evaluate(params, X, Y, M, n, seq_len, {} if workspace is None else workspace)
 

@@ -120,21 +120,48 @@ class Adam:
         self.beta1, self.beta2 = check_fraction(beta1, "beta1"), check_fraction(beta2, "beta2")
         self.eps = check_positive(eps, "eps")
         self.m, self.v, self.t = {}, {}, 0
+        self._work = {}
 
     def step(self, params, grads):
         _check_same_keys(params, grads)
         self.t += 1
         c1, c2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
+        lr = self.learning_rate
         for k, p in params.items():
             g = grads[k]
             m = self.m.setdefault(k, np.zeros_like(p))
             v = self.v.setdefault(k, np.zeros_like(p))
+            # The textbook lines
+            #   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g g;  p -= lr (m / c1) / (sqrt(v / c2) + eps)
+            # computed in place into scratch arrays kept between steps (no temporaries), with the
+            # same operations in the same order, so the numbers are the same bit for bit
+            # (tests/test_optim.py). lr * (m / c1) has the dtype NumPy gives it: float64 for a
+            # NumPy float64 lr (the cosine schedule's) and a float32 model.
+            a, u, x = self._scratch(k, p, np.result_type(lr, p))
+            np.multiply(g, 1 - self.beta1, out=a)
             m *= self.beta1
-            m += (1 - self.beta1) * g
+            m += a
+            np.multiply(g, 1 - self.beta2, out=a)
+            a *= g
             v *= self.beta2
-            v += (1 - self.beta2) * g * g
-            p -= self.learning_rate * (m / c1) / (np.sqrt(v / c2) + self.eps)
+            v += a
+            np.divide(v, c2, out=a)
+            np.sqrt(a, out=a)
+            a += self.eps                                  # a = sqrt(v / c2) + eps
+            np.divide(m, c1, out=u)
+            np.multiply(u, lr, out=x)
+            x /= a
+            p -= x
         _decay_weights(params, self.learning_rate, self.weight_decay)
+
+    def _scratch(self, name, p, step_dtype):
+        """Work arrays for parameter `name`: a, u like p, x of the step's dtype (u itself when
+        that is p's dtype)."""
+        key = (name, p.shape, p.dtype, step_dtype)
+        if key not in self._work:
+            a, u = np.empty_like(p), np.empty_like(p)
+            self._work[key] = (a, u, u if step_dtype == p.dtype else np.empty(p.shape, step_dtype))
+        return self._work[key]
 
 
 def clip_by_value(grads, limit=5.0):

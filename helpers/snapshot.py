@@ -1,7 +1,9 @@
 """Save and load a trained RNN as a .npz of plain arrays (no pickles) with validation.
 
-A snapshot holds Wxh (H, D), Whh (H, H), bh (H,), Why (V, H), by (V,), the vocabulary
-(one string per id, in 'vocab') and a JSON string of settings and results (in 'meta').
+A char-model snapshot holds the parameters of its cell (helpers.cells: 'rnn' Wxh (H, D),
+Whh (H, H), bh (H,), Why (V, H), by (V,); 'lstm' Wx, Wh, b, Why, by; 'gru' Wx, Wh, bx, bh,
+Why, by), the vocabulary (one string per id, in 'vocab') and a JSON string of settings and
+results (in 'meta'), whose "cell" names the cell (a snapshot without it is a vanilla 'rnn').
 Loading uses allow_pickle=False and checks every key and shape before returning.
 """
 import json
@@ -10,6 +12,7 @@ import zipfile
 
 import numpy as np
 
+from .cells import CELLS as _CELLS
 from .text import Vocab
 from .validate import check_params
 
@@ -17,7 +20,9 @@ RNN_KEYS = ("Wxh", "Whh", "bh", "Why", "by")
 
 
 def save_snapshot(path, params, vocab, meta=None):
-    """Write params (dict name -> array), the Vocab and a JSON-able meta dict to `path`."""
+    """Write params (dict name -> array), the Vocab and a JSON-able meta dict to `path`.
+
+    If params are those of a char-model cell of helpers.cells, meta records it as "cell"."""
     check_params(params, ())
     if not isinstance(vocab, Vocab):
         raise ValueError(f"vocab must be a helpers.text.Vocab, got {type(vocab).__name__}")
@@ -29,7 +34,13 @@ def save_snapshot(path, params, vocab, meta=None):
             raise ValueError(f"parameter {k!r} is an object array; snapshots hold plain arrays")
     arrays["vocab"] = np.array(vocab.itos, dtype=str)
     arrays["vocab_unk"] = np.array("" if vocab.unk is None else vocab.unk, dtype=str)
-    arrays["meta"] = np.array(json.dumps(meta or {}, sort_keys=True), dtype=str)
+    meta = dict(meta or {})
+    cell = next((n for n, c in _CELLS.items() if set(params) == set(c.param_names)), None)
+    if cell is not None:
+        if meta.get("cell", cell) != cell:
+            raise ValueError(f"meta says cell {meta['cell']!r} but params hold a {cell!r} model")
+        meta["cell"] = cell
+    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True), dtype=str)
     np.savez(path, **arrays)
 
 
@@ -50,8 +61,36 @@ def check_rnn_shapes(params, vocab_size):
             raise ValueError(f"{k} must be a finite floating-point array")
 
 
-def load_snapshot(path, keys=RNN_KEYS):
-    """-> params (dict), vocab (Vocab), meta (dict). Raises ValueError on a bad file."""
+def check_cell_shapes(params, vocab_size, cell):
+    """Raise ValueError unless params hold exactly the arrays of a `cell` char model
+    ('rnn', 'lstm' or 'gru') over vocab_size symbols, with consistent shapes, finite."""
+    if cell not in _CELLS:
+        raise ValueError(f"the snapshot's cell is {cell!r}; known cells are {list(_CELLS)}")
+    if cell == "rnn":
+        check_rnn_shapes(params, vocab_size)
+        extra = sorted(set(params) - set(RNN_KEYS))
+        if extra:
+            raise ValueError(f"an 'rnn' snapshot holds {list(RNN_KEYS)}, got extra {extra}")
+        return
+    c = _CELLS[cell]
+    missing = [k for k in c.param_names if k not in params]
+    if missing:
+        raise ValueError(f"snapshot is missing {missing}; an {cell!r} snapshot needs "
+                         f"{list(c.param_names)}")
+    V, _ = c.check_params(params)          # exact keys, shapes consistent with Why (V, H)
+    if V != vocab_size:
+        raise ValueError(f"Why has {V} rows but the vocabulary has {vocab_size} symbols")
+    for k in c.param_names:
+        if not np.issubdtype(params[k].dtype, np.floating) or not np.isfinite(params[k]).all():
+            raise ValueError(f"{k} must be a finite floating-point array")
+
+
+def load_snapshot(path, keys=None):
+    """-> params (dict), vocab (Vocab), meta (dict). Raises ValueError on a bad file.
+
+    keys None: a char model; the cell named in meta["cell"] (default 'rnn') says which arrays
+    and shapes it must hold (check_cell_shapes). keys a tuple: the snapshot must hold them
+    (another kind of model, e.g. helpers.seq2seq), checked by its own loader."""
     if not os.path.isfile(path):
         raise ValueError(f"{path}: no such snapshot file (give the path of a .npz written by "
                          f"save_snapshot)")
@@ -76,6 +115,12 @@ def load_snapshot(path, keys=RNN_KEYS):
         raise ValueError(f"{path}: the snapshot's meta is not valid JSON ({e})") from None
     if not isinstance(meta, dict):
         raise ValueError(f"{path}: the snapshot's meta must be a JSON object, got {type(meta).__name__}")
+    if keys is None:
+        try:
+            check_cell_shapes(data, len(vocab), meta.get("cell", "rnn"))
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+        return data, vocab, meta
     missing = [k for k in keys if k not in data]
     if missing:
         raise ValueError(f"{path}: snapshot is missing {missing}; it needs {list(keys)}")

@@ -2,6 +2,7 @@
 
     python scripts/train_char_rnn.py --hidden-size 250 --seq-len 64 --batch-size 32 \
         --epochs 20 --seed 2 --out data/char_rnn_shakespeare.npz
+    python scripts/train_char_rnn.py --cell lstm --hidden-size 118 ... --out my_lstm.npz
 
 For a reproducible snapshot give --chars, --steps or --epochs (same seed, same machine -> same
 weights); --seconds depends on the machine's speed. Bad input prints `error: ...` and exits
@@ -23,6 +24,8 @@ from helpers.validate import check_output_path
 def parse_args(argv):
     ap = argparse.ArgumentParser(prog="python scripts/train_char_rnn.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cell", default="rnn", choices=["rnn", "lstm", "gru"],
+                    help="the recurrent cell (helpers.cells; default rnn, min-char-rnn's)")
     ap.add_argument("--hidden-size", type=int, default=250)
     ap.add_argument("--seq-len", type=int, default=64, help="characters per window (truncated BPTT)")
     ap.add_argument("--batch-size", type=int, default=32, help="parallel streams")
@@ -39,7 +42,9 @@ def parse_args(argv):
     ap.add_argument("--clip", type=float, default=5.0, help="clip gradients to [-clip, clip]; 0: off")
     ap.add_argument("--clip-norm", type=float, default=1.0,
                     help="then clip the global gradient norm to this (default 1; 0: off)")
-    ap.add_argument("--init-scale", type=float, default=0.01, help="std of the initial weights")
+    ap.add_argument("--init-scale", type=float,
+                    help="std of the initial weights of an rnn (default 0.01); the lstm and gru "
+                         "start from torch's uniform initialisation")
     ap.add_argument("--weight-decay", type=float, default=0.0,
                     help="decoupled weight decay of the weight matrices (e.g. 0.1 with adam)")
     ap.add_argument("--average", type=float,
@@ -56,7 +61,7 @@ def train(a, argv):
     text, valid = load_text("shakespeare", "train.txt"), load_text("shakespeare", "valid.txt")
     vocab = Vocab.from_text(text)
     params = char_rnn.init_params(len(vocab), a.hidden_size, seed=a.seed, dtype=np.dtype(a.dtype),
-                                  scale=a.init_scale)
+                                  scale=a.init_scale, cell=a.cell)
     hist = char_rnn.train(
         params, vocab.encode(text), vocab.encode(valid), batch_size=a.batch_size,
         seq_len=a.seq_len, optimizer=a.optimizer, learning_rate=a.learning_rate,
@@ -64,7 +69,8 @@ def train(a, argv):
         clip_norm=a.clip_norm or None, seconds=a.seconds, chars=a.chars, steps=a.steps,
         epochs=a.epochs, eval_every=a.eval_every, seed=a.seed, log=not a.quiet,
         weight_decay=a.weight_decay, average=a.average)
-    meta = dict(hist["settings"], cell="rnn", init_scale=a.init_scale,
+    init_scale = (0.01 if a.init_scale is None else a.init_scale) if a.cell == "rnn" else None
+    meta = dict(hist["settings"], cell=a.cell, init_scale=init_scale,
                 corpus="data/shakespeare/train.txt", valid="data/shakespeare/valid.txt",
                 steps=hist["steps"], chars_seen=hist["chars_seen"],
                 epochs_done=round(hist["epochs"], 4),
@@ -89,7 +95,7 @@ def main(argv=None):
     except (ValueError, OSError) as err:     # TrainingDiverged is a ValueError
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"saved {a.out}: hidden size {a.hidden_size}, {hist['steps']} steps, "
+    print(f"saved {a.out}: {a.cell}, hidden size {a.hidden_size}, {hist['steps']} steps, "
           f"{hist['chars_seen']:,} chars ({hist['epochs']:.2f} epochs) in {hist['seconds']:.1f} s; "
           f"train loss {meta['train_loss']:.3f}, valid loss {meta['valid_loss']:.3f} nats/char "
           f"(ln V = {np.log(len(vocab)):.3f})")

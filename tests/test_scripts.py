@@ -29,6 +29,20 @@ def test_char_rnn_script_trains_and_saves_a_snapshot(tmp_path):
     assert 3.5 < meta["valid_loss"] < 4.2 and "valid_loss" in r.stdout
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_char_rnn_script_trains_a_gated_cell(tmp_path, cell):
+    out = tmp_path / "snap.npz"
+    r = run("train_char_rnn.py", "--cell", cell, "--hidden-size", 6, "--seq-len", 8,
+            "--batch-size", 4, "--steps", 3, "--seed", 1, "--out", out, "--quiet")
+    assert r.returncode == 0, r.stderr
+    params, vocab, meta = load_snapshot(out)
+    blocks = {"lstm": 4, "gru": 3}[cell]
+    assert meta["cell"] == cell and params["Wh"].shape == (blocks * 6, 6) and len(vocab) == 63
+    assert f"--cell {cell}" in meta["command"] and 3.5 < meta["valid_loss"] < 4.3
+    r = run("train_char_rnn.py", "--cell", cell, "--init-scale", 0.1, "--steps", 1, "--out", out)
+    assert r.returncode == 1 and "leave scale None" in r.stderr
+
+
 def test_seq2seq_script_trains_and_saves(tmp_path):
     out = tmp_path / "m.npz"
     r = run("train_seq2seq.py", "--attention", "--hidden-size", 8, "--steps", 2, "--out", out)

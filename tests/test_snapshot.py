@@ -15,7 +15,7 @@ def test_roundtrip(tmp_path):
     p, vocab = rnn_params(), Vocab.from_text("ab:")
     save_snapshot(tmp_path / "m.npz", p, vocab, {"hidden": 4, "val_loss": 1.5})
     q, v2, meta = load_snapshot(tmp_path / "m.npz")
-    assert v2.itos == vocab.itos and meta == {"hidden": 4, "val_loss": 1.5}
+    assert v2.itos == vocab.itos and meta == {"hidden": 4, "val_loss": 1.5, "cell": "rnn"}
     for k in p:
         np.testing.assert_array_equal(p[k], q[k])
 
