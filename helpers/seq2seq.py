@@ -40,7 +40,7 @@ from .softmax import log_softmax, softmax
 from .text import Vocab, load_text
 from .threads import blas_threads
 from .training import Budget, check_budget, emit, make_log
-from .validate import check_allocation, check_int, check_positive
+from .validate import check_allocation, check_int, check_number, check_positive
 
 PAD, START, END = "?", "S", "E"
 SPECIALS = (PAD, START, END)
@@ -282,6 +282,17 @@ def sequence_log_probs(params, src, lengths, dec_in, dec_out, mask):
     return np.where(mask, picked, 0.0).sum(axis=1)
 
 
+def _beam_candidates(log_prob, step_logp, done, length, t):
+    """Candidates (N, B, V) of step t and their lengths: open hypotheses extended by each
+    symbol; a finished one appears once, unchanged, as its candidate 0 (its other V - 1 are
+    impossible)."""
+    cand = log_prob[:, :, None] + step_logp
+    kept = np.full(step_logp.shape, -np.inf)
+    kept[:, :, 0] = log_prob
+    cand = np.where(done[:, :, None], kept, cand)
+    return cand, np.broadcast_to(np.where(done, length, t + 1)[:, :, None], cand.shape)
+
+
 def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha=0.0):
     """Beam search: keep the beam_width best partial outputs at every step, not only one.
 
@@ -313,20 +324,9 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
         log_prob (N, B) float64 raw sum of log-probabilities, score (N, B) float64.
     B = beam_width; slots no hypothesis could fill have log_prob -inf.
     """
-    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) \
-            or beam_width < 1:
-        raise ValueError(f"beam_width must be an integer >= 1 (1 is greedy decoding), "
-                         f"got {beam_width!r}")
-    try:
-        alpha = float(alpha)
-    except (TypeError, ValueError):
-        raise ValueError(f"alpha must be a number >= 0 (0: raw log-probability), got {alpha!r}") from None
-    if not (np.isfinite(alpha) and alpha >= 0):
-        raise ValueError(f"alpha must be a finite number >= 0 (0: raw log-probability, "
-                         f"1: per-symbol mean), got {alpha!r}")
-    if int(steps) < 1:
-        raise ValueError(f"steps must be >= 1, got {steps!r}")
-    B, steps = int(beam_width), int(steps)
+    B = check_int(beam_width, "beam_width", minimum=1)     # 1 is greedy decoding
+    steps = check_int(steps, "steps", minimum=1)
+    alpha = check_number(alpha, "alpha", low=0)   # 0: raw log-probability
     he, h, _ = encoder_forward(params, src, lengths)
     N, V = src.shape[0], params["Why"].shape[0]
     src_mask = np.arange(src.shape[1]) < lengths[:, None]
@@ -347,13 +347,7 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
         step_logp = np.zeros((N * B, V))
         scores, _, h[live] = _decoder_step(params, prev[live], h[live], he[live], src_mask[live])
         step_logp[live] = log_softmax(scores.astype(np.float64), axis=-1)
-        # candidates (N, B, V): open hypotheses extended by each symbol; a finished one
-        # appears once, unchanged, as its candidate 0 (its other V - 1 are impossible)
-        cand = log_prob[:, :, None] + step_logp.reshape(N, B, V)
-        kept = np.full((N, B, V), -np.inf)
-        kept[:, :, 0] = log_prob
-        cand = np.where(done[:, :, None], kept, cand)
-        cand_len = np.broadcast_to(np.where(done, length, t + 1)[:, :, None], (N, B, V))
+        cand, cand_len = _beam_candidates(log_prob, step_logp.reshape(N, B, V), done, length, t)
         key = cand if alpha == 0 else cand / cand_len ** alpha   # -inf stays -inf
         best = np.argsort(-key.reshape(N, B * V), axis=1, kind="stable")[:, :B]
         beam, sym = best // V, best % V
