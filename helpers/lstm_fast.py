@@ -90,6 +90,17 @@ def loss_and_grads(params, x_ids, y_ids, state=None, workspace=None):
     xt = np.ascontiguousarray(x.T)                    # (T, N): time-major
     yt = y.T.reshape(-1)
 
+    _forward(ws, Wx, Wh, b, xt, state, T, H)
+    loss, grads = _output_layer(ws, Why, by, yt, N, T, H)
+    _backward(ws, T, H)
+    grads.update(_weight_gradients(ws, xt, V, H, T, N, dtype))
+    grads = {k: grads[k] for k in ("Wx", "Wh", "b", "Why", "by")}
+    return loss, grads, (ws.hs[T].T.copy(), ws.cs[T].T.copy())
+
+
+def _forward(ws, Wx, Wh, b, xt, state, T, H):
+    """The recurrence: fills ws.A (gate activations), ws.hs, ws.cs, ws.tc (tanh of c)."""
+    N = xt.shape[1]
     # ---- weights, permuted to o, i, f, g, sigmoid blocks halved
     E, WhS, WhPT = ws.E, ws.WhS, ws.WhPT
     np.copyto(E, _blocks(Wx.T + b, _ORDER, H, axis=1))
@@ -122,6 +133,11 @@ def loss_and_grads(params, x_ids, y_ids, state=None, workspace=None):
         np.tanh(c, out=tc[t])
         np.multiply(o, tc[t], out=hs[t + 1])          # h = o * tanh(c)
 
+
+
+def _output_layer(ws, Why, by, yt, N, T, H):
+    """Scores, the loss and its gradients for Why, by; fills ws.dH (dL/dh of every step)."""
+    hs = ws.hs
     # ---- output layer and loss, all steps at once (rows in (t, n) order)
     S = ws.S
     Hf = hs[1:].transpose(0, 2, 1).reshape(T * N, H)  # a copy
@@ -134,9 +150,15 @@ def loss_and_grads(params, x_ids, y_ids, state=None, workspace=None):
     dS[ws.rows, yt] -= 1
     dS *= 1.0 / (N * T)
     grads = {"Why": dS.T @ Hf, "by": dS.sum(axis=0)}
-    dH = ws.dH
-    dH[...] = (dS @ Why).reshape(T, N, H).transpose(0, 2, 1)
+    ws.dH[...] = (dS @ Why).reshape(T, N, H).transpose(0, 2, 1)
+    return loss, grads
 
+
+
+def _backward(ws, T, H):
+    """Back through the gates and through time: fills ws.dA (the gates' pre-activation gradients)."""
+    A, cs, tc, dH, WhPT = ws.A, ws.cs, ws.tc, ws.dH, ws.WhPT
+    N = dH.shape[2]
     # ---- gate derivatives for all steps at once
     o, i, f, g = A[:, 0], A[:, 1], A[:, 2], A[:, 3]
     K, P, dA = ws.K, ws.P, ws.dA
@@ -173,6 +195,11 @@ def loss_and_grads(params, x_ids, y_ids, state=None, workspace=None):
         np.multiply(dc, f[t], out=dcn)                # the additive path
         np.matmul(WhPT, dA3[:, t], out=dhn)
 
+
+
+def _weight_gradients(ws, xt, V, H, T, N, dtype):
+    """dWx, dWh, db from ws.dA, all steps at once, back in torch's gate order."""
+    dA, hs = ws.dA, ws.hs
     # ---- weight gradients, all steps at once, back in torch's order
     dAf = dA.reshape(4 * H, T * N)                    # a view, columns in (t, n) order
     dWhP = dAf @ hs[:-1].transpose(0, 2, 1).reshape(T * N, H)
@@ -182,9 +209,6 @@ def loss_and_grads(params, x_ids, y_ids, state=None, workspace=None):
     onehot = np.zeros((V, T * N), dtype=dtype)
     onehot[xt.reshape(-1), ws.rows] = 1
     dE = onehot @ dAf.T
-    grads["Wx"] = _blocks(dE, _INVERSE, H, axis=1).T.copy()
-    grads["Wh"] = _blocks(dWhP, _INVERSE, H, axis=0)
-    grads["b"] = _blocks(dbP, _INVERSE, H, axis=0)
-    grads = {k: grads[k] for k in ("Wx", "Wh", "b", "Why", "by")}
-    return loss, grads, (hs[T].T.copy(), cs[T].T.copy())
+    return {"Wx": _blocks(dE, _INVERSE, H, axis=1).T.copy(),
+            "Wh": _blocks(dWhP, _INVERSE, H, axis=0), "b": _blocks(dbP, _INVERSE, H, axis=0)}
 
