@@ -30,6 +30,7 @@ Checks (the function under test is always the first argument):
     adder_forward(forward, T=8, H=16)          04  forward(x, Wxh, Whh, Why) -> hs (T + 1, H), ps (T,)
     adder_bptt(bptt, T=8, H=16)                04  bptt(x, y, hs, ps, Wxh, Whh, Why) -> dWxh, dWhh, dWhy
     ablate(ablate_fn)                          05  ablate_fn(params, units) -> params with units off
+    next_char_probs(probs)                     05  probs(params, hs) -> p (N, V), softmax(Why h + by) per row
     attention_forward(attend)                  06  attend(hd, he, src_mask) -> c, a[, cache]
     attention_backward(backward, forward)      06  backward(dc, cache) -> dhd, dhe
     bigram_counts(count)                       07  count(names) -> C (27, 27)
@@ -47,9 +48,9 @@ from .gradcheck import norm_rel_error, numerical_gradient
 
 __all__ = ["ExerciseError", "CHECKS", "softmax_temperature", "entropy", "rnn_step_forward",
            "bptt", "char_step", "sample_index", "sample_with_temperature", "adder_forward",
-           "adder_bptt", "ablate", "attention_forward", "attention_backward", "bigram_counts",
-           "pad_batch", "lstm_step_forward", "lstm_step_backward", "gru_step_forward",
-           "gru_step_backward"]
+           "adder_bptt", "ablate", "next_char_probs", "attention_forward", "attention_backward",
+           "bigram_counts", "pad_batch", "lstm_step_forward", "lstm_step_backward",
+           "gru_step_forward", "gru_step_backward"]
 
 GRAD_TOL = 1e-5    # norm_rel_error between a float64 gradient and a numerical one: ~1e-9 when right
 MATCH_TOL = 1e-6   # "your output equals this variant" (a known mistake, or the right answer)
@@ -792,6 +793,67 @@ def ablate(ablate_fn):
     chk.done()
 
 
+def next_char_probs(probs):
+    """Exercise: probs(params, hs) -> p (N, V): for hidden states hs (N, H), one per row, the
+    model's next-character distributions softmax(Why h + by), row by row (params of min-char-rnn:
+    Why (V, H), by (V,); Wxh, Whh, bh are there too but not needed)."""
+    __tracebackhide__ = True
+    chk = _Check("next-character probabilities")
+    rng = np.random.default_rng(52)
+    N, H, V = 5, 4, 6                       # all different, so a product on the wrong side fails
+    params = {"Wxh": rng.standard_normal((H, V)), "Whh": 0.5 * rng.standard_normal((H, H)),
+              "bh": rng.standard_normal(H), "Why": rng.standard_normal((V, H)),
+              "by": rng.standard_normal(V)}
+    hs = np.tanh(rng.standard_normal((N, H)))
+    before = {k: v.copy() for k, v in params.items()}
+    hs_before = hs.copy()
+    p = _array(chk, _call(chk, probs, params, hs), "the result")
+    chk.require(np.array_equal(hs, hs_before) and all(np.array_equal(params[k], before[k])
+                                                      for k in params),
+                "your function changed its inputs (hs or params): compute the scores in a new "
+                "array instead of with -= or *= on them")
+    _shape(chk, p, (N, V), "the result", " (N, V): one distribution over the V characters per "
+           "state")
+    chk.ok()
+
+    logits = hs @ params["Why"].T + params["by"]
+    want = _softmax_ref(logits)
+    if not _same(p, want):
+        hint = _diagnose(p, [
+            (_softmax_ref(logits, axis=0), "each column sums to 1, not each row: the softmax is "
+             "taken over the wrong axis; normalise along the last axis (over the V characters)"),
+            (_softmax_ref(hs @ params["Why"].T), "the output bias by is not added to the scores"),
+            (_softmax_ref(hs @ params["Wxh"] + params["by"]), "the scores use Wxh, the input "
+             "weights; the scores of the next character come from the output weights Why"),
+            (logits, "these are the raw scores (logits): the softmax is missing"),
+            (np.exp(logits), "the exponentials are not normalised: divide each row by its sum")])
+        if hint is None and np.all(np.isfinite(p)) and abs(p.sum() - 1) < MATCH_TOL:
+            hint = ("the whole array sums to 1: normalise each row on its own (sum along the "
+                    "last axis with keepdims=True)")
+        chk.fail(hint or "the probabilities differ from softmax(Why h + by) of each state; each "
+                 "row should be non-negative and sum to 1")
+    chk.ok()
+
+    one = _array(chk, _call(chk, probs, params, hs[2:3]), "the result for a single state")
+    chk.require(_same(one, want[2:3]), "each row should depend only on its own state: one state "
+                "(hs of shape (1, H)) should give the same row as in the whole batch")
+    chk.ok()
+
+    # scores of about +-1000, far apart between rows: a plain exp overflows (exp(710) = inf in
+    # float64), and shifting by the largest score of the whole array underflows the other rows
+    big = dict(params, Why=400.0 * params["Why"])
+    big_hs = np.sign(hs) * np.array([[1.0], [0.9], [0.3], [-0.6], [0.05]])
+    with np.errstate(all="ignore"):
+        big_logits = big_hs @ big["Why"].T + big["by"]
+    p = _array(chk, _call(chk, probs, big, big_hs), "the result for large scores")
+    if not _same(p, _softmax_ref(big_logits)):
+        chk.fail("with scores near +-1000 the probabilities are not finite or do not sum to 1: "
+                 "exp overflows (or underflows to 0 / 0). Subtract the largest logit of each "
+                 "row before exp; it does not change the softmax")
+    chk.ok()
+    chk.done()
+
+
 # ---------------------------------------------------------------- 06 attention
 
 def _attention_ref(hd, he, mask, scale=1.0):
@@ -1288,6 +1350,7 @@ def gru_step_backward(backward, forward):
 
 CHECKS = {"softmax_temperature": softmax_temperature, "entropy": entropy, "char_step": char_step,
           "rnn_step_forward": rnn_step_forward, "adder_forward": adder_forward, "ablate": ablate,
+          "next_char_probs": next_char_probs,
           "attention_backward": attention_backward, "pad_batch": pad_batch,
           "bptt": bptt, "sample_index": sample_index,
           "sample_with_temperature": sample_with_temperature, "adder_bptt": adder_bptt,

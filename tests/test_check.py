@@ -650,6 +650,98 @@ def test_ablate_mistakes_are_caught(mutant, hint):
     fails_with(lambda: check.ablate(mutant), hint)
 
 
+# ---------------------------------------------------------------- 05 next-character probabilities
+
+def probs_stable(params, hs):                      # the notebook's solution
+    z = np.asarray(hs, dtype=np.float64) @ params["Why"].T + params["by"]
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def test_next_char_probs_reference_passes(capsys):
+    from helpers.interpret import next_char_probs
+    check.next_char_probs(next_char_probs)
+    check.next_char_probs(probs_stable)
+    check.next_char_probs(lambda params, hs: ref_softmax(hs @ params["Why"].T + params["by"]))
+    assert capsys.readouterr().out == "next-character probabilities: all 4 checks passed\n" * 3
+
+
+def probs_axis0(params, hs):
+    z = hs @ params["Why"].T + params["by"]
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def probs_global_sum(params, hs):
+    z = hs @ params["Why"].T + params["by"]
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum()
+
+
+def probs_no_bias(params, hs):
+    return ref_softmax(hs @ params["Why"].T)
+
+
+def probs_wxh(params, hs):
+    return ref_softmax(hs @ params["Wxh"] + params["by"])
+
+
+def probs_logits(params, hs):
+    return hs @ params["Why"].T + params["by"]
+
+
+def probs_unnormalised(params, hs):
+    return np.exp(hs @ params["Why"].T + params["by"])
+
+
+def probs_no_shift(params, hs):
+    e = np.exp(hs @ params["Why"].T + params["by"])
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def probs_global_max(params, hs):
+    z = hs @ params["Why"].T + params["by"]
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def probs_in_place(params, hs):
+    by = params["by"]
+    by -= by.max()                                 # same softmax, but it edits the model
+    return probs_stable(params, hs)
+
+
+def probs_first_state(params, hs):
+    return np.repeat(probs_stable(params, hs[:1]), len(hs), axis=0)
+
+
+def probs_untransposed(params, hs):
+    return ref_softmax(hs @ params["Why"] + params["by"])
+
+
+@pytest.mark.parametrize("mutant, hint", [
+    (probs_axis0, r"each column sums to 1, not each row.*wrong axis"),
+    (probs_global_sum, r"whole array sums to 1"),
+    (probs_no_bias, r"output bias by is not added"),
+    (probs_wxh, r"use Wxh, the input weights"),
+    (probs_logits, r"raw scores \(logits\): the softmax is missing"),
+    (probs_unnormalised, r"exponentials are not normalised"),
+    (probs_no_shift, r"exp overflows.*largest logit of each row"),
+    (probs_global_max, r"underflows.*largest logit of each row"),
+    (probs_in_place, r"changed its inputs"),
+    (probs_first_state, r"differ from softmax"),
+    (probs_untransposed, r"probs_untransposed\(dict\(.*\), array\(5, 4\)\) raised ValueError"),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_next_char_probs_mistakes_are_caught(mutant, hint):
+    fails_with(lambda: check.next_char_probs(mutant), hint)
+
+
+def test_next_char_probs_messages_do_not_show_the_expected_array():
+    for mutant in (probs_axis0, probs_no_bias, probs_no_shift):
+        msg = fails_with(lambda: check.next_char_probs(mutant), "next-character probabilities")
+        assert not re.search(r"\d\.\d{3}", msg), f"the hint should not show numbers: {msg}"
+
+
 # ---------------------------------------------------------------- 06 attention backward
 
 def make_attention_backward(jacobian=True, keys=True, values=True):
