@@ -9,7 +9,7 @@ from helpers.gradcheck import norm_rel_error, numerical_gradient
 CELL = get_cell("lstm")
 
 
-def setup(V=11, H=7, N=3, T=5, seed=0, dtype=np.float64):
+def make_problem(V=11, H=7, N=3, T=5, seed=0, dtype=np.float64):
     params = CELL.init_params(V, H, seed=seed, dtype=np.float64)
     rng = np.random.default_rng(seed + 1)
     for p in params.values():
@@ -25,7 +25,7 @@ def setup(V=11, H=7, N=3, T=5, seed=0, dtype=np.float64):
 @pytest.mark.parametrize("with_state", [False, True])
 def test_equals_reference(shape, with_state):
     V, H, N, T = shape
-    params, x, y, state = setup(V, H, N, T)
+    params, x, y, state = make_problem(V, H, N, T)
     state = state if with_state else None
     loss, grads, (h, c) = lstm_fast.loss_and_grads(params, x, y, state)
     ref_loss, ref_grads, (ref_h, ref_c) = CELL.loss_and_grads(params, x, y, state)
@@ -37,7 +37,7 @@ def test_equals_reference(shape, with_state):
 
 
 def test_gradient_check():
-    params, x, y, state = setup()
+    params, x, y, state = make_problem()
     _, grads, _ = lstm_fast.loss_and_grads(params, x, y, state)
     for k in CELL.param_names:
         num = numerical_gradient(lambda: lstm_fast.loss_and_grads(params, x, y, state)[0], params[k])
@@ -45,7 +45,7 @@ def test_gradient_check():
 
 
 def test_float32_workspace_reuse_and_windows():
-    params, x, y, state = setup(V=20, H=12, N=4, T=6, dtype=np.float32)
+    params, x, y, state = make_problem(V=20, H=12, N=4, T=6, dtype=np.float32)
     ws = {}
     first = lstm_fast.loss_and_grads(params, x, y, state, ws)
     again = lstm_fast.loss_and_grads(params, x, y, state, ws)   # reused buffers, same answer
@@ -63,7 +63,7 @@ def test_float32_workspace_reuse_and_windows():
 
 
 def test_bad_input():
-    params, x, y, state = setup()
+    params, x, y, state = make_problem()
     with pytest.raises(ValueError, match="same shape"):
         lstm_fast.loss_and_grads(params, x, y[:, :-1])
     with pytest.raises(ValueError, match="lie in"):
