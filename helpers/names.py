@@ -10,11 +10,16 @@ so the model learns which letters begin a name (the targets of '\\n') and when a
 and the final '\\n'.
 """
 import string
+import time
 
 import numpy as np
 
+from . import char_rnn
+from .optim import Adam, TrainingDiverged, check_finite_loss, check_schedule, clip_by_value, scheduled_learning_rate
 from .softmax import sample as sample_index
 from .text import Vocab, load_text
+from .training import Budget, check_budget, emit, make_log
+from .validate import check_int
 
 ALPHABET = string.ascii_lowercase
 NEWLINE = "\n"
@@ -196,3 +201,61 @@ def sample_stats(samples, train_names):
     return {"n": len(samples), "novel": float(novel.mean()), "looks_like": float(plausible.mean()),
             "novel_looks_like": float((novel & plausible).mean()),
             "lengths": np.array([len(s) for s in samples], dtype=np.int64)}
+
+
+# ---------------------------------------------------------------- training on padded batches
+
+def train(params, train_names, valid_names=None, *, steps=None, seconds=None, batch_size=64,
+          learning_rate=1e-2, final_learning_rate=None, seed=0, eval_every=200, log=None,
+          log_every=200):
+    """Adam on padded batches of names drawn at random, with the padding masked out of the loss.
+
+    The trainer contract of helpers.training: budget steps and/or seconds; the learning rate
+    falls from learning_rate to final_learning_rate along optim.scheduled_learning_rate (cosine;
+    None: constant); gradients clipped to [-5, 5]; log(record) every log_every steps with
+    record = {'step', 'loss' (mean since the last record), 'names' (names seen)} and 'valid'
+    when it was just measured. Every eval_every steps (and at the end) the mean train loss since
+    the last point and the valid loss are added to the history:
+      -> {'train': (names seen, losses), 'valid': (names seen, losses)}  ('valid' empty without
+    valid_names). Updates params in place; a NaN loss, or one above 3 ln V (far worse than
+    guessing), raises TrainingDiverged.
+    """
+    budget = Budget(*check_budget(steps, seconds))
+    train_names = check_names(train_names)
+    valid = None if valid_names is None else pad_batch(valid_names)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    eval_every = check_int(eval_every, "eval_every", minimum=1)
+    check_schedule(learning_rate, final_learning_rate, "cosine")
+    log, log_every = make_log(log, log_every)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    adam, history = Adam(learning_rate), {"train": ([], []), "valid": ([], [])}
+    since_eval, since_log = [], []
+    while not budget.done():
+        t0 = time.perf_counter()
+        x, y, mask = pad_batch([train_names[i] for i in rng.integers(0, len(train_names), batch_size)])
+        loss, grads, _ = char_rnn.loss_and_grads(params, x, y, mask=mask)
+        check_finite_loss(loss, budget.step + 1, learning_rate)
+        if loss > 3 * np.log(len(names_vocab())):       # far worse than the uniform guess
+            raise TrainingDiverged(f"training diverged at step {budget.step + 1}: the loss is "
+                                   f"{loss:.4g}, far above 3 ln V; use a lower learning rate "
+                                   f"than {learning_rate:g}")
+        adam.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
+                                                     final_learning_rate)
+        adam.step(params, clip_by_value(grads, 5.0))
+        since_eval.append(loss)
+        since_log.append(loss)
+        budget.tick(t0)
+        record = {"step": budget.step, "names": budget.step * batch_size}
+        if budget.step % eval_every == 0 or budget.done():
+            history["train"][0].append(record["names"])
+            history["train"][1].append(float(np.mean(since_eval)))
+            since_eval = []
+            if valid is not None:
+                record["valid"] = float(char_rnn.loss_and_grads(params, *valid[:2], mask=valid[2])[0])
+                history["valid"][0].append(record["names"])
+                history["valid"][1].append(record["valid"])
+        if budget.step % log_every == 0 or budget.done():
+            emit(log, {"step": budget.step, "loss": float(np.mean(since_log)), **record},
+                 final=budget.done())
+            since_log = []
+    return history

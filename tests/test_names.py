@@ -6,7 +6,8 @@ import pytest
 from helpers import char_rnn
 from helpers.names import (bigram_counts, bigram_loss, check_names, fit_bigram, load_names,
                            names_vocab, pad_batch, sample_bigram, sample_stats, seen_bigrams,
-                           split_names)
+                           split_names, train)
+from helpers.optim import TrainingDiverged
 from helpers.text import Vocab
 
 
@@ -148,3 +149,74 @@ def test_bad_arguments_are_refused():
         sample_stats(["Emma"], names)
     with pytest.raises(ValueError, match="names is empty"):
         sample_stats([], names)
+
+
+# ---------------------------------------------------------------- the trainer
+
+def _fresh(seed=0, hidden=16):
+    return char_rnn.init_params(27, hidden, seed=seed, dtype=np.float64)
+
+
+def test_train_learns_names_and_keeps_the_budget():
+    tr, va = split_names(load_names(), 0.1, seed=0)
+    records = []
+    params = _fresh()
+    history = train(params, tr[:1000], va[:100], steps=60, batch_size=32, learning_rate=0.02,
+                    final_learning_rate=0.002, eval_every=20, log=records.append, log_every=30)
+    # the steps budget: evaluated every 20 steps, logged every 30, all 60 steps taken
+    assert history["train"][0] == [20 * 32, 40 * 32, 60 * 32]
+    assert history["valid"][0] == history["train"][0]
+    assert [r["step"] for r in records] == [30, 60]
+    assert all({"step", "loss", "names"} <= set(r) for r in records) and "valid" in records[-1]
+    # a short run already beats the uniform guess ln 27 by a margin on held-out names
+    x, y, mask = pad_batch(va[:100])
+    valid = char_rnn.loss_and_grads(params, x, y, mask=mask)[0]
+    assert valid == pytest.approx(history["valid"][1][-1])
+    assert valid < math.log(27) - 0.5 and records[-1]["loss"] < math.log(27) - 0.5
+
+
+def test_train_is_seeded_and_works_without_valid_names():
+    names = ["ann", "bob", "emma", "li"]
+    a, b = _fresh(), _fresh()
+    ha = train(a, names, steps=5, batch_size=4, eval_every=2)
+    hb = train(b, names, steps=5, batch_size=4, eval_every=2)
+    assert ha == hb and all(np.array_equal(a[k], b[k]) for k in a)
+    assert ha["train"][0] == [8, 16, 20] and ha["valid"] == ([], [])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(steps=0), "steps must be an integer >= 1"),
+    (dict(steps=2.5), "steps must be an integer"),
+    (dict(seconds=float("inf")), "seconds must be a finite number"),
+    (dict(), "give a budget"),
+    (dict(steps=3, learning_rate=-0.1), "learning_rate must be a finite number > 0"),
+    (dict(steps=3, final_learning_rate=0), "final_learning_rate must be a finite number > 0"),
+    (dict(steps=3, batch_size=0), "batch_size must be an integer >= 1"),
+    (dict(steps=3, eval_every=True), "eval_every must be an integer"),
+    (dict(steps=3, log_every=0), "log_every must be an integer >= 1"),
+    (dict(steps=3, log="yes"), "log must be None, True"),
+    (dict(steps=3, seed=-1), "seed must be an integer >= 0"),
+])
+def test_train_refuses_bad_settings(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        train(_fresh(), ["ann", "bob"], **kwargs)
+
+
+def test_train_refuses_bad_names():
+    with pytest.raises(ValueError, match="names is empty"):
+        train(_fresh(), [], steps=3)
+    with pytest.raises(ValueError, match="names is empty"):
+        train(_fresh(), ["ann"], [], steps=3)
+    with pytest.raises(ValueError, match="outside a-z"):
+        train(_fresh(), ["Ann"], steps=3)
+
+
+def test_train_raises_training_diverged():
+    # a huge learning rate: the loss stays finite but far worse than guessing
+    with pytest.raises(TrainingDiverged, match=r"training diverged at step 2: .*above 3 ln V"):
+        train(_fresh(), ["ann", "bob", "emma"], steps=20, learning_rate=1e3)
+    # weights holding a NaN are refused (a ValueError, as every bad input)
+    params = _fresh()
+    params["Why"][0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        train(params, ["ann", "bob"], steps=3)
