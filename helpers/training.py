@@ -1,6 +1,7 @@
 """What every trainer of the course shares: the budget, the one logging hook, a progress line.
 
-The trainer contract (char_rnn.train, char_rnn.classic_train, binary.train, seq2seq.train):
+The trainer contract (char_rnn.train, char_rnn.classic_train, binary.train, seq2seq.train,
+names.train):
 
     steps, seconds      the budget: stop after this many updates or this much training time
                         (finite and > 0; give at least one where the trainer says so)
