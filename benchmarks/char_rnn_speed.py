@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout even where helpers is not i
 
 from helpers import char_rnn  # noqa: E402
 from helpers.text import Vocab, load_text  # noqa: E402
+from torch_baseline import TorchCharModel  # noqa: E402  (benchmarks/, next to this script)
 
 
 def peak_mb():
@@ -51,45 +52,6 @@ def batched_round(ids, V, hidden, batch, seq, seconds, seed, threads):
     h = char_rnn.train(p, ids, batch_size=batch, seq_len=seq, seconds=seconds, seed=seed,
                        log=None, threads=threads)
     return h["chars_per_s"]
-
-
-class TorchRNN:
-    """The same model in PyTorch: one-hot x -> nn.RNN(tanh) -> Linear, Adam, clipping by value
-    (5) and by global norm (1) as in char_rnn.train, truncated BPTT over the same parallel streams with the hidden state carried (detached)."""
-
-    def __init__(self, torch, V, hidden, lr, seed):
-        self.torch = torch
-        torch.manual_seed(seed)
-        self.V = V
-        self.rnn = torch.nn.RNN(V, hidden, nonlinearity="tanh", batch_first=True)
-        self.out = torch.nn.Linear(hidden, V)
-        self.params = list(self.rnn.parameters()) + list(self.out.parameters())
-        self.opt = torch.optim.Adam(self.params, lr=lr)
-
-    def train_round(self, ids, batch, seq, seconds):
-        torch = self.torch
-        F = torch.nn.functional
-        eye = torch.eye(self.V)
-        data = torch.from_numpy(np.asarray(ids, dtype=np.int64))
-        per = (len(data) - 1) // batch
-        X = data[:batch * per].view(batch, per)
-        Y = data[1:batch * per + 1].view(batch, per)
-        h = torch.zeros(1, batch, self.rnn.hidden_size)
-        chars, start, k = 0, time.perf_counter(), 0
-        while time.perf_counter() - start < seconds:
-            if (k + 1) * seq > per:
-                k, h = 0, torch.zeros_like(h)
-            x, y = X[:, k * seq:(k + 1) * seq], Y[:, k * seq:(k + 1) * seq]
-            hs, h = self.rnn(eye[x], h.detach())
-            loss = F.cross_entropy(self.out(hs).reshape(-1, self.V), y.reshape(-1))
-            self.opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_value_(self.params, 5.0)
-            torch.nn.utils.clip_grad_norm_(self.params, 1.0)
-            self.opt.step()
-            chars += batch * seq
-            k += 1
-        return chars / (time.perf_counter() - start)
 
 
 def main(argv=None):
@@ -176,12 +138,12 @@ def main(argv=None):
         else:
             torch.set_num_threads(a.threads)
             lr = settings["learning_rate"]
-            model = TorchRNN(torch, V, a.hidden, lr, a.seed)
+            model = TorchCharModel(torch, "rnn", V, a.hidden, lr, a.seed)
             ours, theirs = [], []
             for r in range(a.rounds):
                 ours.append(batched_round(ids, V, a.hidden, a.batch, a.seq, a.round_seconds,
                                           a.seed, a.threads))
-                theirs.append(model.train_round(ids, a.batch, a.seq, a.round_seconds))
+                theirs.append(model.train_round(ids, a.batch, a.seq, a.round_seconds)[0])
             o_med, t_med = statistics.median(ours), statistics.median(theirs)
             print(f"torch {torch.__version__} ({a.threads} thread(s)), hidden {a.hidden}, batch "
                   f"{a.batch}, seq {a.seq}: {t_med:,.0f} chars/s against NumPy {o_med:,.0f} "

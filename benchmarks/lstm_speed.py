@@ -41,6 +41,7 @@ from helpers.cells import get_cell  # noqa: E402
 from helpers.optim import Adam, clip_by_global_norm, clip_by_value  # noqa: E402
 from helpers.text import Vocab, load_text, stream_batches  # noqa: E402
 from helpers.threads import blas_threads  # noqa: E402
+from torch_baseline import TorchCharModel  # noqa: E402  (benchmarks/, next to this script)
 
 
 class NumpyLSTM:
@@ -86,45 +87,6 @@ class TrainerLSTM:
         return hist["chars_seen"] / (time.perf_counter() - start), float(hist["train_loss"][-1])
 
 
-class TorchLSTM:
-    """The same model in PyTorch: one-hot x -> nn.LSTM -> Linear, Adam, clip_grad_norm_(1)."""
-
-    def __init__(self, torch, V, hidden, lr, seed):
-        self.torch = torch
-        torch.manual_seed(seed)
-        self.V = V
-        self.lstm = torch.nn.LSTM(V, hidden, batch_first=True)
-        self.out = torch.nn.Linear(hidden, V)
-        self.params = list(self.lstm.parameters()) + list(self.out.parameters())
-        self.opt = torch.optim.Adam(self.params, lr=lr)
-
-    def train_round(self, ids, batch, seq, seconds):
-        torch = self.torch
-        F = torch.nn.functional
-        eye = torch.eye(self.V)
-        data = torch.from_numpy(np.asarray(ids, dtype=np.int64))
-        per = (len(data) - 1) // batch
-        X = data[:batch * per].view(batch, per)
-        Y = data[1:batch * per + 1].view(batch, per)
-        zeros = torch.zeros(1, batch, self.lstm.hidden_size)
-        state = (zeros, zeros)
-        chars, k, start = 0, 0, time.perf_counter()
-        while time.perf_counter() - start < seconds:
-            if (k + 1) * seq > per:
-                k, state = 0, (zeros, zeros)
-            x, y = X[:, k * seq:(k + 1) * seq], Y[:, k * seq:(k + 1) * seq]
-            hs, state = self.lstm(eye[x], (state[0].detach(), state[1].detach()))
-            loss = F.cross_entropy(self.out(hs).reshape(-1, self.V), y.reshape(-1))
-            self.opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_value_(self.params, 5.0)
-            torch.nn.utils.clip_grad_norm_(self.params, 1.0)
-            self.opt.step()
-            chars += batch * seq
-            k += 1
-        return chars / (time.perf_counter() - start), loss.item()
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--hidden", type=int, default=256)
@@ -160,7 +122,7 @@ def main(argv=None):
             print("torch: not importable here, comparison skipped (it is optional; see README.md)")
         else:
             torch.set_num_threads(a.threads)
-            variants["torch"] = TorchLSTM(torch, V, a.hidden, a.lr, a.seed)
+            variants["torch"] = TorchCharModel(torch, "lstm", V, a.hidden, a.lr, a.seed)
     speeds = {name: [] for name in variants}
     losses = {}
     cpu0, wall0 = time.process_time(), time.perf_counter()
