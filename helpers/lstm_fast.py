@@ -18,9 +18,18 @@ module only makes it fast, for the trainer and benchmarks/lstm_speed.py:
 """
 import numpy as np
 
+from .threads import row_blocks
+
 # torch's blocks i, f, g, o -> internal o, i, f, g
 _ORDER = (3, 0, 1, 2)
 _INVERSE = tuple(int(k) for k in np.argsort(_ORDER))
+# Rows of 4H floats are 4 KiB apart at H = 256: copying down such a column hits one cache set
+# over and over (a transposing copy ran 5x slower). A few floats of padding per row avoid that.
+_PAD = 16
+
+
+def _round_up(n, k=16):
+    return -(-n // k) * k
 
 
 def _blocks(a, order, H, axis=0):
@@ -35,7 +44,8 @@ class _Workspace:
     and each gate block is a contiguous run of rows."""
 
     def __init__(self, N, T, H, V, dtype):
-        self.E = np.empty((V, 4 * H), dtype)          # permuted Wx.T + b, sigmoid columns halved
+        self.E = np.zeros((V, 4 * H + _PAD), dtype)   # permuted Wx.T + b, sigmoid columns halved
+        self.G = np.empty((T, N, 4 * H + _PAD), dtype)  # E gathered for every input
         self.WhS = np.empty((4 * H, H), dtype)        # permuted Wh, sigmoid rows halved (forward)
         self.WhPT = np.empty((H, 4 * H), dtype)       # permuted Wh, transposed (backward)
         self.A = np.empty((T, 4, H, N), dtype)        # inputs -> gates o, i, f, g at each step
@@ -45,7 +55,9 @@ class _Workspace:
         self.tmp = np.empty((H, N), dtype)
         self.tmp4 = np.empty((4 * H, N), dtype)
         self.S = np.empty((T * N, V), dtype)
-        self.dA = np.empty((4, H, T, N), dtype)       # gate gradients, as (4H, T*N) for the weights
+        self.dA = np.empty((T, 4, H, N), dtype)       # the gates' pre-activation gradients
+        # ... copied to (4H, T*N) for the weight products (rows padded)
+        self.dAf = np.empty((4 * H, T * N + _PAD), dtype)[:, :T * N]
         self.dH = np.empty((T, H, N), dtype)
         self.K = np.empty((T, H, N), dtype)           # dc_t += dh_t * K_t
         self.P = np.empty((T, 3, H, N), dtype)        # dA_ifg = dc * P
@@ -53,6 +65,7 @@ class _Workspace:
         self.dcn = np.empty((H, N), dtype)
         self.dhn = np.empty((H, N), dtype)
         self.rows = np.arange(T * N)
+        self.onehot = np.zeros((T * N, _round_up(V)), dtype)   # inputs, for dWx
 
 
 def _workspace(cache, N, T, H, V, dtype):
@@ -93,7 +106,7 @@ def loss_and_grads(params, x_ids, y_ids, state=None, workspace=None):
     _forward(ws, Wx, Wh, b, xt, state, T, H)
     loss, grads = _output_layer(ws, Why, by, yt, N, T, H)
     _backward(ws, T, H)
-    grads.update(_weight_gradients(ws, xt, V, H, T, N, dtype))
+    grads.update(_weight_gradients(ws, xt, V, H, T, N))
     grads = {k: grads[k] for k in ("Wx", "Wh", "b", "Why", "by")}
     return loss, grads, (ws.hs[T].T.copy(), ws.cs[T].T.copy())
 
@@ -103,7 +116,7 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
     N = xt.shape[1]
     # ---- weights, permuted to o, i, f, g, sigmoid blocks halved
     E, WhS, WhPT = ws.E, ws.WhS, ws.WhPT
-    np.copyto(E, _blocks(Wx.T + b, _ORDER, H, axis=1))
+    np.copyto(E[:, :4 * H], _blocks(Wx.T + b, _ORDER, H, axis=1))
     np.copyto(WhS, _blocks(Wh, _ORDER, H, axis=0))
     np.copyto(WhPT, WhS.T)
     E[:, :3 * H] *= 0.5
@@ -112,14 +125,17 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
     # ---- forward
     A, hs, cs, tc, tmp, tmp4 = ws.A, ws.hs, ws.cs, ws.tc, ws.tmp, ws.tmp4
     A3 = A.reshape(T, 4 * H, N)
-    A3[...] = E[xt].transpose(0, 2, 1)                # input term of every step, bias included
+    np.take(E, xt, axis=0, out=ws.G, mode="clip")     # input term of every step, bias included
+    np.copyto(A3, ws.G[..., :4 * H].transpose(0, 2, 1))
     if state is None:
         hs[0], cs[0] = 0, 0
     else:
         hs[0], cs[0] = state[0].T, state[1].T
+    blocks = [(WhS[r], tmp4[r]) for r in row_blocks(4 * H, N, H)]
     for t in range(T):
         a = A3[t]
-        np.matmul(WhS, hs[t], out=tmp4)
+        for W, out in blocks:
+            np.matmul(W, hs[t], out=out)              # tmp4 = WhS @ h_prev
         a += tmp4
         np.tanh(a, out=a)
         s = a[:3 * H]
@@ -162,11 +178,10 @@ def _backward(ws, T, H):
     # ---- gate derivatives for all steps at once
     o, i, f, g = A[:, 0], A[:, 1], A[:, 2], A[:, 3]
     K, P, dA = ws.K, ws.P, ws.dA
-    dA_t = dA.transpose(2, 0, 1, 3)                   # (T, 4, H, N) view: step t is dA_t[t]
     np.multiply(tc, tc, out=K)
     np.subtract(1, K, out=K)
     K *= o                                            # o * (1 - tanh(c)^2)
-    Q = dA_t[:, 0]                  # tanh(c) * o (1 - o), kept where step t's dA_o will go
+    Q = dA[:, 0]                    # tanh(c) * o (1 - o), kept where step t's dA_o will go
     np.subtract(1, o, out=Q)
     Q *= o
     Q *= tc
@@ -182,7 +197,8 @@ def _backward(ws, T, H):
 
     # ---- backward through time
     dc, dcn, dhn = ws.dc, ws.dcn, ws.dhn
-    dA3 = dA.reshape(4 * H, T, N)
+    dA3 = dA.reshape(T, 4 * H, N)
+    blocks = [(WhPT[r], dhn[r]) for r in row_blocks(H, N, 4 * H)]
     for t in reversed(range(T)):
         dh = dH[t]
         if t < T - 1:
@@ -190,25 +206,28 @@ def _backward(ws, T, H):
         np.multiply(dh, K[t], out=dc)
         if t < T - 1:
             dc += dcn
-        np.multiply(dh, Q[t], out=dA_t[t, 0])         # dA_o = dh * tanh(c) * o (1 - o)
-        np.multiply(P[t], dc, out=dA_t[t, 1:])        # dA_i, dA_f, dA_g
-        np.multiply(dc, f[t], out=dcn)                # the additive path
-        np.matmul(WhPT, dA3[:, t], out=dhn)
+        Q[t] *= dh                                    # dA_o = dh * tanh(c) * o (1 - o)
+        np.multiply(P[t], dc, out=dA[t, 1:])          # dA_i, dA_f, dA_g
+        if t > 0:                                     # (no gradient for the initial state)
+            np.multiply(dc, f[t], out=dcn)            # the additive path
+            for W, out in blocks:
+                np.matmul(W, dA3[t], out=out)         # dhn = WhPT @ dA_t
+    np.copyto(ws.dAf.reshape(4 * H, T, N), dA3.transpose(1, 0, 2))
 
 
 
-def _weight_gradients(ws, xt, V, H, T, N, dtype):
+def _weight_gradients(ws, xt, V, H, T, N):
     """dWx, dWh, db from ws.dA, all steps at once, back in torch's gate order."""
-    dA, hs = ws.dA, ws.hs
+    dAf, hs = ws.dAf, ws.hs
     # ---- weight gradients, all steps at once, back in torch's order
-    dAf = dA.reshape(4 * H, T * N)                    # a view, columns in (t, n) order
     dWhP = dAf @ hs[:-1].transpose(0, 2, 1).reshape(T * N, H)
     dbP = dAf.sum(axis=1)
-    # dE[v] = sum of the gate gradients at the positions that read symbol v: a product with
-    # the (V, T*N) one-hot matrix of the inputs, one BLAS call
-    onehot = np.zeros((V, T * N), dtype=dtype)
-    onehot[xt.reshape(-1), ws.rows] = 1
-    dE = onehot @ dAf.T
-    return {"Wx": _blocks(dE, _INVERSE, H, axis=1).T.copy(),
+    # dWx[:, v] = sum of the gate gradients at the positions that read symbol v: a product with
+    # the (T*N, V) one-hot matrix of the inputs (V padded: BLAS runs 64 columns faster than 63)
+    onehot = ws.onehot
+    onehot[...] = 0
+    onehot[ws.rows, xt.reshape(-1)] = 1
+    dWxP = (dAf @ onehot)[:, :V]
+    return {"Wx": _blocks(dWxP, _INVERSE, H, axis=0),
             "Wh": _blocks(dWhP, _INVERSE, H, axis=0), "b": _blocks(dbP, _INVERSE, H, axis=0)}
 

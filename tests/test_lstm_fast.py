@@ -36,6 +36,21 @@ def test_equals_reference(shape, with_state):
     assert np.allclose(h, ref_h, atol=1e-14) and np.allclose(c, ref_c, atol=1e-14)
 
 
+def test_products_cut_into_row_blocks(monkeypatch):
+    """Where BLAS is faster on row blocks (helpers.threads.row_blocks) the step products are
+    cut; force small blocks here, on any machine, and compare with the reference."""
+    def blocks_of_3(m, n, k):
+        return [slice(r, min(r + 3, m)) for r in range(0, m, 3)]
+    monkeypatch.setattr(lstm_fast, "row_blocks", blocks_of_3)
+    params, x, y, state = make_problem(V=11, H=7, N=3, T=5)
+    loss, grads, (h, c) = lstm_fast.loss_and_grads(params, x, y, state)
+    ref_loss, ref_grads, (ref_h, ref_c) = CELL.loss_and_grads(params, x, y, state)
+    assert np.isclose(loss, ref_loss, rtol=1e-12, atol=0)
+    for k in CELL.param_names:
+        assert np.allclose(grads[k], ref_grads[k], rtol=1e-10, atol=1e-14), k
+    assert np.allclose(h, ref_h, atol=1e-14) and np.allclose(c, ref_c, atol=1e-14)
+
+
 def test_gradient_check():
     params, x, y, state = make_problem()
     _, grads, _ = lstm_fast.loss_and_grads(params, x, y, state)

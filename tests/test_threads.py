@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
-from helpers.threads import blas_threads
+from helpers.threads import blas_threads, row_blocks
 
 
 def blas_counts():
@@ -24,3 +24,26 @@ def test_limits_inside_and_restores_after():
 def test_bad_thread_count(bad):
     with pytest.raises(ValueError, match="integer >= 1 or None"):
         blas_threads(bad)
+
+
+@pytest.mark.parametrize("m, n, k", [(1024, 32, 256), (256, 32, 1024), (4, 3, 2), (1000, 1, 1)])
+def test_row_blocks_cover_the_rows_in_order(m, n, k):
+    for threads in (1, 2):
+        with blas_threads(threads):
+            blocks = row_blocks(m, n, k)
+        assert blocks[0].start == 0 and blocks[-1].stop == m
+        assert all(a.stop == b.start for a, b in zip(blocks, blocks[1:]))
+        assert all(b.stop > b.start for b in blocks)
+        if len(blocks) > 1:  # only cut for OpenBLAS's small-product path, and as evenly as it can
+            assert threads == 1
+            assert all((b.stop - b.start) * n * k <= 100 ** 3 for b in blocks)
+            assert len({b.stop - b.start for b in blocks[:-1]}) == 1
+
+
+def test_row_blocks_only_where_the_small_product_path_is():
+    info = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    small = (len(info) == 1 and info[0]["internal_api"] == "openblas"
+             and info[0].get("architecture") in ("SkylakeX", "Cooperlake", "SapphireRapids"))
+    with blas_threads(1):
+        assert (len(row_blocks(1024, 32, 256)) == 9) == small   # 1024 rows in 9 blocks of <= 114
+        assert len(row_blocks(100, 32, 256)) == 1               # small enough as it is
