@@ -46,8 +46,8 @@ class _Workspace:
     def __init__(self, N, T, H, V, dtype):
         self.E = np.zeros((V, 4 * H + _PAD), dtype)   # permuted Wx.T + b, sigmoid columns halved
         self.G = np.empty((T, N, 4 * H + _PAD), dtype)  # E gathered for every input
-        self.WhS = np.empty((4 * H, H), dtype)        # permuted Wh, sigmoid rows halved (forward)
-        self.WhPT = np.empty((H, 4 * H), dtype)       # permuted Wh, transposed (backward)
+        self.WhP = np.empty((4 * H, H), dtype)        # permuted Wh (backward, as WhP.T)
+        self.WhS = np.empty((4 * H, H), dtype)        # the same, sigmoid rows halved (forward)
         self.A = np.empty((T, 4, H, N), dtype)        # inputs -> gates o, i, f, g at each step
         self.hs = np.empty((T + 1, H, N), dtype)      # hs[0] = h0, hs[t + 1] = h_t
         self.cs = np.empty((T + 1, H, N), dtype)
@@ -65,7 +65,11 @@ class _Workspace:
         self.dcn = np.empty((H, N), dtype)
         self.dhn = np.empty((H, N), dtype)
         self.rows = np.arange(T * N)
-        self.onehot = np.zeros((T * N, _round_up(V)), dtype)   # inputs, for dWx
+        # rows (t, n) of the first T*N: what the gate gradients of step t multiply, [h_{t-1} |
+        # one-hot input | 1], so that one product gives dWh, dWx and db (columns padded: BLAS
+        # runs 320 faster than 320 - 1); X[N:, :H] are the h_t that the output layer reads
+        self.X = np.zeros(((T + 1) * N, H + _round_up(V + 1)), dtype)
+        self.X[:, H + V] = 1
 
 
 def _workspace(cache, N, T, H, V, dtype):
@@ -115,10 +119,10 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
     """The recurrence: fills ws.A (gate activations), ws.hs, ws.cs, ws.tc (tanh of c)."""
     N = xt.shape[1]
     # ---- weights, permuted to o, i, f, g, sigmoid blocks halved
-    E, WhS, WhPT = ws.E, ws.WhS, ws.WhPT
+    E, WhP, WhS = ws.E, ws.WhP, ws.WhS
     np.copyto(E[:, :4 * H], _blocks(Wx.T + b, _ORDER, H, axis=1))
-    np.copyto(WhS, _blocks(Wh, _ORDER, H, axis=0))
-    np.copyto(WhPT, WhS.T)
+    np.copyto(WhP, _blocks(Wh, _ORDER, H, axis=0))
+    np.copyto(WhS, WhP)
     E[:, :3 * H] *= 0.5
     WhS[:3 * H] *= 0.5
 
@@ -156,7 +160,9 @@ def _output_layer(ws, Why, by, yt, N, T, H):
     hs = ws.hs
     # ---- output layer and loss, all steps at once (rows in (t, n) order)
     S = ws.S
-    Hf = hs[1:].transpose(0, 2, 1).reshape(T * N, H)  # a copy
+    X = ws.X
+    np.copyto(X[:, :H].reshape(T + 1, N, H), hs.transpose(0, 2, 1))
+    Hf = X[N:, :H]                                    # h_t in rows (t, n)
     np.matmul(Hf, Why.T, out=S)
     S += by
     S -= S.max(axis=1, keepdims=True)
@@ -173,7 +179,7 @@ def _output_layer(ws, Why, by, yt, N, T, H):
 
 def _backward(ws, T, H):
     """Back through the gates and through time: fills ws.dA (the gates' pre-activation gradients)."""
-    A, cs, tc, dH, WhPT = ws.A, ws.cs, ws.tc, ws.dH, ws.WhPT
+    A, cs, tc, dH, WhPT = ws.A, ws.cs, ws.tc, ws.dH, ws.WhP.T
     N = dH.shape[2]
     # ---- gate derivatives for all steps at once
     o, i, f, g = A[:, 0], A[:, 1], A[:, 2], A[:, 3]
@@ -218,16 +224,10 @@ def _backward(ws, T, H):
 
 def _weight_gradients(ws, xt, V, H, T, N):
     """dWx, dWh, db from ws.dA, all steps at once, back in torch's gate order."""
-    dAf, hs = ws.dAf, ws.hs
-    # ---- weight gradients, all steps at once, back in torch's order
-    dWhP = dAf @ hs[:-1].transpose(0, 2, 1).reshape(T * N, H)
-    dbP = dAf.sum(axis=1)
-    # dWx[:, v] = sum of the gate gradients at the positions that read symbol v: a product with
-    # the (T*N, V) one-hot matrix of the inputs (V padded: BLAS runs 64 columns faster than 63)
-    onehot = ws.onehot
-    onehot[...] = 0
-    onehot[ws.rows, xt.reshape(-1)] = 1
-    dWxP = (dAf @ onehot)[:, :V]
-    return {"Wx": _blocks(dWxP, _INVERSE, H, axis=0),
-            "Wh": _blocks(dWhP, _INVERSE, H, axis=0), "b": _blocks(dbP, _INVERSE, H, axis=0)}
-
+    X = ws.X[:T * N]                                  # h_{t-1} filled by _output_layer
+    X[:, H:H + V] = 0
+    X[ws.rows, H + xt.reshape(-1)] = 1
+    dW = ws.dAf @ X                                   # sums over all T * N positions
+    return {"Wh": _blocks(dW[:, :H], _INVERSE, H, axis=0),
+            "Wx": _blocks(dW[:, H:H + V], _INVERSE, H, axis=0),
+            "b": _blocks(dW[:, H + V], _INVERSE, H, axis=0)}
