@@ -4,17 +4,21 @@
 mask) and is tested against it; read that one (and helpers.layers) to learn the LSTM. This
 module only makes it fast, for the trainer and benchmarks/lstm_speed.py:
 
-* time-major buffers (T, N, ...) allocated once per window shape and reused (`workspace`),
-  so each step's slice is one contiguous block and the loops allocate nothing;
+* time-major buffers allocated once per window shape and reused (`workspace`), so each
+  step's slice is one contiguous block and the loops allocate nothing; states are
+  feature-major, (H, N) per step, because BLAS runs the step product W (4H, H) @ h (H, N)
+  faster than h (N, H) @ W.T (H, 4H), and where OpenBLAS has a faster path for small
+  products the step products are cut into row blocks that it takes (threads.row_blocks);
 * the gate blocks are reordered internally to o, i, f, g (torch's order is i, f, g, o):
   the three sigmoid gates are then one slice, and so are the three blocks that the cell
   gradient dc feeds in the backward pass;
 * sigmoid(a) = (1 + tanh(a / 2)) / 2 with the 1/2 folded into copies of the weights, so one
   tanh call per step covers all four blocks;
-* the input term is a gather of rows of (Wx.T + b) (one-hot inputs); only its gradient uses
-  the one-hot matrix, as one product over all positions;
+* the input term is a gather of rows of (Wx.T + b) (one-hot inputs);
 * everything that does not depend on the recurrence (the gate derivatives, the output layer,
-  the weight gradients) is computed for all T steps at once, outside the loops.
+  the weight gradients) is computed for all T steps at once, outside the loops; dWh, dWx and
+  db are one product, of the gate gradients with [h_prev | one-hot input | 1];
+* rows of buffers that are read down their columns are padded (_PAD).
 """
 import numpy as np
 
@@ -39,9 +43,8 @@ def _blocks(a, order, H, axis=0):
 
 
 class _Workspace:
-    """Buffers for one window shape. States are feature-major, (H, N) per step: the products
-    with the weights are then W (4H, H) @ h (H, N), which BLAS runs faster than the (N, H) form,
-    and each gate block is a contiguous run of rows."""
+    """Buffers for one window shape. States are feature-major, (H, N) per step, so each gate
+    block of a step is a contiguous run of rows."""
 
     def __init__(self, N, T, H, V, dtype):
         self.E = np.zeros((V, 4 * H + _PAD), dtype)   # permuted Wx.T + b, sigmoid columns halved
@@ -66,8 +69,8 @@ class _Workspace:
         self.dhn = np.empty((H, N), dtype)
         self.rows = np.arange(T * N)
         # rows (t, n) of the first T*N: what the gate gradients of step t multiply, [h_{t-1} |
-        # one-hot input | 1], so that one product gives dWh, dWx and db (columns padded: BLAS
-        # runs 320 faster than 320 - 1); X[N:, :H] are the h_t that the output layer reads
+        # one-hot input | 1], so that one product gives dWh, dWx and db (columns padded to a
+        # multiple of 16, which BLAS runs faster); X[N:, :H] are the h_t of the output layer
         self.X = np.zeros(((T + 1) * N, H + _round_up(V + 1)), dtype)
         self.X[:, H + V] = 1
 
