@@ -32,6 +32,7 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even where helpers is not installed
@@ -40,7 +41,7 @@ from helpers import char_rnn, lstm_fast  # noqa: E402
 from helpers.cells import get_cell  # noqa: E402
 from helpers.optim import Adam, clip_by_global_norm, clip_by_value  # noqa: E402
 from helpers.text import Vocab, load_text, stream_batches  # noqa: E402
-from helpers.threads import blas_threads  # noqa: E402
+from helpers.threads import blas_threads, row_blocks  # noqa: E402
 from torch_baseline import TorchCharModel  # noqa: E402  (benchmarks/, next to this script)
 
 
@@ -110,6 +111,12 @@ def main(argv=None):
           f"{platform.python_version()}, numpy {np.__version__}; {a.threads} thread(s); LSTM char "
           f"model V = {V}, H = {a.hidden}, batch {a.batch}, seq {a.seq}, float32, "
           f"{get_cell('lstm').parameter_count(V, a.hidden):,} parameters")
+    with blas_threads(a.threads):
+        blocks = len(row_blocks(4 * a.hidden, a.batch, a.hidden))
+    kernels = [f"{d['internal_api']} {d.get('architecture') or ''}".strip()
+               for d in threadpool_info() if d["user_api"] == "blas"]
+    print(f"BLAS: {', '.join(kernels) or 'unknown'}; the step products of lstm_fast in {blocks} "
+          f"row block(s) (helpers.threads.row_blocks)")
     variants = {"trainer": TrainerLSTM(V, a.hidden, a.lr, a.seed),
                 "fast": NumpyLSTM(V, a.hidden, a.lr, a.seed, fast=True)}
     if a.reference:
@@ -141,7 +148,8 @@ def main(argv=None):
               f"{losses[name]:.2f} nats/char)")
     result = {"hidden": a.hidden, "batch": a.batch, "seq": a.seq, "threads": a.threads,
               "rounds": a.rounds, "load_average": round(load, 2), "cpu_share": round(cpu_share, 2),
-              "numpy": np.__version__, "chars_per_s": {k: round(v) for k, v in med.items()}}
+              "numpy": np.__version__, "blas": kernels, "row_blocks": blocks,
+              "chars_per_s": {k: round(v) for k, v in med.items()}}
     if "reference" in med:
         print(f"fast / reference = {med['fast'] / med['reference']:.2f}")
     if "torch" in med:

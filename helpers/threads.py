@@ -37,6 +37,7 @@ def _openblas():
     """threadpoolctl's handle on the OpenBLAS that NumPy loaded, or None (another BLAS)."""
     import numpy  # noqa: F401  (loads NumPy's BLAS before threadpoolctl looks for it)
     libs = [lib for lib in ThreadpoolController().lib_controllers if lib.internal_api == "openblas"]
+    libs = [lib for lib in libs if "numpy" in lib.filepath] or libs   # SciPy may bring its own
     return libs[0] if len(libs) == 1 else None
 
 
