@@ -14,8 +14,9 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 
 # OpenBLAS's AVX-512 kernels multiply small products (M * N * K <= 100**3, the limit in its
 # kernel/x86_64/sgemm_small_kernel_permit_skylakex.c) without first copying both operands into
-# packed panels, on one thread.
+# packed panels, on one thread; since OpenBLAS 0.3.16.
 _SMALL_PRODUCT_CORES = ("SkylakeX", "Cooperlake", "SapphireRapids")
+_SMALL_PRODUCT_SINCE = (0, 3, 16)
 _SMALL_PRODUCT_SIZE = 100 ** 3
 
 
@@ -41,6 +42,14 @@ def _openblas():
     return libs[0] if len(libs) == 1 else None
 
 
+def _version(text):
+    """'0.3.31.188.0' -> (0, 3, 31, 188, 0); None where it is not numbers and dots."""
+    try:
+        return tuple(int(part) for part in str(text).split("."))
+    except ValueError:
+        return None
+
+
 def row_blocks(m, n, k):
     """Slices of the m rows of an (m, k) @ (k, n) product, to be computed one block at a time.
 
@@ -52,7 +61,8 @@ def row_blocks(m, n, k):
     """
     lib = _openblas()
     whole = [slice(0, m)]
-    if lib is None or lib.architecture not in _SMALL_PRODUCT_CORES or lib.get_num_threads() != 1:
+    if (lib is None or lib.architecture not in _SMALL_PRODUCT_CORES
+            or (_version(lib.version) or ()) < _SMALL_PRODUCT_SINCE or lib.get_num_threads() != 1):
         return whole
     most = _SMALL_PRODUCT_SIZE // (n * k)             # rows per block that the path takes
     if most >= m or most < 8:
