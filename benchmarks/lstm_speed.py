@@ -41,7 +41,7 @@ from helpers import char_rnn, lstm_fast  # noqa: E402
 from helpers.cells import get_cell  # noqa: E402
 from helpers.optim import Adam, clip_by_global_norm, clip_by_value  # noqa: E402
 from helpers.text import Vocab, load_text, stream_batches  # noqa: E402
-from helpers.threads import blas_threads, row_blocks  # noqa: E402
+from helpers.threads import blas_threads, row_block  # noqa: E402
 from torch_baseline import TorchCharModel  # noqa: E402  (benchmarks/, next to this script)
 
 
@@ -112,11 +112,11 @@ def main(argv=None):
           f"model V = {V}, H = {a.hidden}, batch {a.batch}, seq {a.seq}, float32, "
           f"{get_cell('lstm').parameter_count(V, a.hidden):,} parameters")
     with blas_threads(a.threads):
-        blocks = len(row_blocks(4 * a.hidden, a.batch, a.hidden))
+        blocks = -(-4 * a.hidden // row_block(4 * a.hidden, a.batch, a.hidden))
     kernels = [f"{d['internal_api']} {d.get('architecture') or ''}".strip()
                for d in threadpool_info() if d["user_api"] == "blas"]
     print(f"BLAS: {', '.join(kernels) or 'unknown'}; the step products of lstm_fast in {blocks} "
-          f"row block(s) (helpers.threads.row_blocks)")
+          f"row block(s) (helpers.threads.row_block)")
     variants = {"trainer": TrainerLSTM(V, a.hidden, a.lr, a.seed),
                 "fast": NumpyLSTM(V, a.hidden, a.lr, a.seed, fast=True)}
     if a.reference:

@@ -5,7 +5,7 @@ threads, and on a busy machine BLAS threads that wait for each other can make a 
 many times slower. The trainers therefore run inside blas_threads(1).
 
 The LSTM's step products (4H x H by H x N) are also cut into row blocks where that is faster
-(row_blocks).
+(row_block).
 """
 import contextlib
 import functools
@@ -50,23 +50,22 @@ def _version(text):
         return None
 
 
-def row_blocks(m, n, k):
-    """Slices of the m rows of an (m, k) @ (k, n) product, to be computed one block at a time.
+def row_block(m, n, k):
+    """Rows per block for an (m, k) @ (k, n) product computed in equal row blocks, or m (whole).
 
     A product repeated at every time step, such as the LSTM's 1024 x 256 @ 256 x 32, runs about
     1.2 times as fast on one thread cut into blocks that OpenBLAS's small-product path takes
-    (benchmarks/README.md). Anywhere else (another OpenBLAS kernel, another BLAS library,
-    several threads, a product that cannot be cut small enough) cutting only adds calls, and
-    this gives one slice of all the rows. (The two paths may round the last bits differently.)
+    (benchmarks/README.md). Stack the weights as (blocks, rows, k), the last block padded with
+    zero rows, and np.matmul does all blocks in one call. Anywhere else (another OpenBLAS kernel,
+    another BLAS library, several threads, a product that cannot be cut small enough) cutting
+    only adds work, and this gives m. (The two paths may round the last bits differently.)
     """
     lib = _openblas()
-    whole = [slice(0, m)]
     if (lib is None or lib.architecture not in _SMALL_PRODUCT_CORES
             or (_version(lib.version) or ()) < _SMALL_PRODUCT_SINCE or lib.get_num_threads() != 1):
-        return whole
+        return m
     most = _SMALL_PRODUCT_SIZE // (n * k)             # rows per block that the path takes
     if most >= m or most < 8:
-        return whole
+        return m
     count = -(-m // most)
-    size = -(-m // count)                             # equal blocks, the last one shorter
-    return [slice(r, min(r + size, m)) for r in range(0, m, size)]
+    return -(-m // count)                             # as equal as the blocks can be

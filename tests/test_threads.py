@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
-from helpers.threads import blas_threads, row_blocks
+from helpers.threads import blas_threads, row_block
 
 
 def blas_counts():
@@ -27,24 +27,23 @@ def test_bad_thread_count(bad):
 
 
 @pytest.mark.parametrize("m, n, k", [(1024, 32, 256), (256, 32, 1024), (4, 3, 2), (1000, 1, 1)])
-def test_row_blocks_cover_the_rows_in_order(m, n, k):
+def test_row_block(m, n, k):
     for threads in (1, 2):
         with blas_threads(threads):
-            blocks = row_blocks(m, n, k)
-        assert blocks[0].start == 0 and blocks[-1].stop == m
-        assert all(a.stop == b.start for a, b in zip(blocks, blocks[1:]))
-        assert all(b.stop > b.start for b in blocks)
-        if len(blocks) > 1:  # only cut for OpenBLAS's small-product path, and as evenly as it can
+            rows = row_block(m, n, k)
+        assert isinstance(rows, int) and 1 <= rows <= m
+        if rows < m:  # only cut for OpenBLAS's small-product path, and as evenly as it can
             assert threads == 1
-            assert all((b.stop - b.start) * n * k <= 100 ** 3 for b in blocks)
-            assert len({b.stop - b.start for b in blocks[:-1]}) == 1
+            assert rows * n * k <= 100 ** 3
+            blocks = -(-m // rows)
+            assert blocks * rows - m < blocks, "the padding of the last block is under a row per block"
 
 
-def test_row_blocks_only_where_the_small_product_path_is():
+def test_row_block_only_where_the_small_product_path_is():
     info = [p for p in threadpool_info() if p["user_api"] == "blas"]
     small = (len(info) == 1 and info[0]["internal_api"] == "openblas"
              and info[0].get("architecture") in ("SkylakeX", "Cooperlake", "SapphireRapids")
              and tuple(int(v) for v in info[0]["version"].split(".")[:3]) >= (0, 3, 16))
     with blas_threads(1):
-        assert (len(row_blocks(1024, 32, 256)) == 9) == small   # 1024 rows in 9 blocks of <= 114
-        assert len(row_blocks(100, 32, 256)) == 1               # small enough as it is
+        assert (row_block(1024, 32, 256) == 114) == small   # 1024 rows in 9 blocks of 114
+        assert row_block(100, 32, 256) == 100               # small enough as it is
