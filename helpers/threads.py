@@ -43,11 +43,14 @@ def _openblas():
 
 
 def _version(text):
-    """'0.3.31.188.0' -> (0, 3, 31, 188, 0); None where it is not numbers and dots."""
-    try:
-        return tuple(int(part) for part in str(text).split("."))
-    except ValueError:
-        return None
+    """The leading numbers of a version: '0.3.31.188.0' -> (0, 3, 31, 188, 0),
+    '0.3.23.dev' -> (0, 3, 23); () where there are none."""
+    numbers = []
+    for part in str(text).split("."):
+        if not part.isdigit():
+            break
+        numbers.append(int(part))
+    return tuple(numbers)
 
 
 def row_block(m, n, k):
@@ -62,7 +65,7 @@ def row_block(m, n, k):
     """
     lib = _openblas()
     if (lib is None or lib.architecture not in _SMALL_PRODUCT_CORES
-            or (_version(lib.version) or ()) < _SMALL_PRODUCT_SINCE or lib.get_num_threads() != 1):
+            or _version(lib.version) < _SMALL_PRODUCT_SINCE or lib.get_num_threads() != 1):
         return m
     most = _SMALL_PRODUCT_SIZE // (n * k)             # rows per block that the path takes
     if most >= m or most < 8:

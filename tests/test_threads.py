@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
-from helpers.threads import blas_threads, row_block
+from helpers.threads import _version, blas_threads, row_block
 
 
 def blas_counts():
@@ -37,6 +37,13 @@ def test_row_block(m, n, k):
             assert rows * n * k <= 100 ** 3
             blocks = -(-m // rows)
             assert blocks * rows - m < blocks, "the padding of the last block is under a row per block"
+
+
+def test_version_numbers():
+    assert _version("0.3.31.188.0") == (0, 3, 31, 188, 0)
+    assert _version("0.3.23.dev") == (0, 3, 23)              # what NumPy 1.26's OpenBLAS says
+    assert _version(None) == () and _version("dev") == ()
+    assert _version("0.3.23.dev") >= (0, 3, 16) > _version("0.3.15")
 
 
 def test_row_block_only_where_the_small_product_path_is():
