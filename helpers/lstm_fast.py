@@ -123,7 +123,8 @@ def loss_and_grads(params, x_ids, y_ids, state=None, workspace=None):
 
 
 def _forward(ws, Wx, Wh, b, xt, state, T, H):
-    """The recurrence: fills ws.A (gate activations), ws.hs, ws.cs, ws.tc (tanh of c)."""
+    """The recurrence: fills ws.A (gate activations), ws.hs, ws.cs, ws.tc (tanh of c), and
+    the h columns of ws.X."""
     N = xt.shape[1]
     # ---- weights, permuted to o, i, f, g, sigmoid blocks halved
     E, WhP, WhS = ws.E, ws.WhP, ws.WhS
@@ -159,6 +160,7 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
         c += tmp                                      # c = f * c_prev + i * g
         np.tanh(c, out=tc[t])
         np.multiply(o, tc[t], out=hs[t + 1])          # h = o * tanh(c)
+    np.copyto(ws.X[:, :H].reshape(T + 1, N, H), hs.transpose(0, 2, 1))   # h in rows (t, n)
 
 
 
@@ -167,9 +169,7 @@ def _output_layer(ws, Why, by, yt, N, T, H):
     hs = ws.hs
     # ---- output layer and loss, all steps at once (rows in (t, n) order)
     S = ws.S
-    X = ws.X
-    np.copyto(X[:, :H].reshape(T + 1, N, H), hs.transpose(0, 2, 1))
-    Hf = X[N:, :H]                                    # h_t in rows (t, n)
+    Hf = ws.X[N:, :H]                                 # h_t in rows (t, n)
     np.matmul(Hf, Why.T, out=S)
     S += by
     S -= S.max(axis=1, keepdims=True)
@@ -231,7 +231,7 @@ def _backward(ws, T, H):
 
 def _weight_gradients(ws, xt, V, H, T, N):
     """dWx, dWh, db from ws.dA, all steps at once, back in torch's gate order."""
-    X = ws.X[:T * N]                                  # h_{t-1} filled by _output_layer
+    X = ws.X[:T * N]                                  # h_{t-1} in rows (t, n)
     X[:, H:H + V] = 0
     X[ws.rows, H + xt.reshape(-1)] = 1
     dW = ws.dAf @ X                                   # sums over all T * N positions

@@ -21,12 +21,7 @@ def make_problem(V=11, H=7, N=3, T=5, seed=0, dtype=np.float64):
     return params, x, y, state
 
 
-@pytest.mark.parametrize("shape", [(11, 7, 3, 5), (5, 1, 2, 1), (63, 16, 4, 9)])
-@pytest.mark.parametrize("with_state", [False, True])
-def test_equals_reference(shape, with_state):
-    V, H, N, T = shape
-    params, x, y, state = make_problem(V, H, N, T)
-    state = state if with_state else None
+def assert_equals_reference(params, x, y, state):
     loss, grads, (h, c) = lstm_fast.loss_and_grads(params, x, y, state)
     ref_loss, ref_grads, (ref_h, ref_c) = CELL.loss_and_grads(params, x, y, state)
     assert np.isclose(loss, ref_loss, rtol=1e-12, atol=0)
@@ -36,18 +31,20 @@ def test_equals_reference(shape, with_state):
     assert np.allclose(h, ref_h, atol=1e-14) and np.allclose(c, ref_c, atol=1e-14)
 
 
+@pytest.mark.parametrize("shape", [(11, 7, 3, 5), (5, 1, 2, 1), (63, 16, 4, 9)])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_equals_reference(shape, with_state):
+    V, H, N, T = shape
+    params, x, y, state = make_problem(V, H, N, T)
+    assert_equals_reference(params, x, y, state if with_state else None)
+
+
 def test_products_cut_into_row_blocks(monkeypatch):
     """Where BLAS is faster on row blocks (helpers.threads.row_block) the step products are
     cut; force blocks of 3 rows here (the last one padded), on any machine, and compare with
     the reference."""
     monkeypatch.setattr(lstm_fast, "row_block", lambda m, n, k: min(m, 3))
-    params, x, y, state = make_problem(V=11, H=7, N=3, T=5)
-    loss, grads, (h, c) = lstm_fast.loss_and_grads(params, x, y, state)
-    ref_loss, ref_grads, (ref_h, ref_c) = CELL.loss_and_grads(params, x, y, state)
-    assert np.isclose(loss, ref_loss, rtol=1e-12, atol=0)
-    for k in CELL.param_names:
-        assert np.allclose(grads[k], ref_grads[k], rtol=1e-10, atol=1e-14), k
-    assert np.allclose(h, ref_h, atol=1e-14) and np.allclose(c, ref_c, atol=1e-14)
+    assert_equals_reference(*make_problem(V=11, H=7, N=3, T=5))
 
 
 def test_gradient_check():
