@@ -222,3 +222,15 @@ def hidden_size_for(name, vocab_size, parameter_budget):
     while cell.parameter_count(vocab_size, H + 1) <= parameter_budget:
         H += 1
     return H
+
+
+def cell_of(params):
+    """The name of the cell whose parameters `params` holds ('rnn', 'lstm' or 'gru')."""
+    if not isinstance(params, dict):
+        raise ValueError(f"params must be a dict of arrays (name -> array), got "
+                         f"{type(params).__name__}")
+    for name, cell in CELLS.items():
+        if set(params) == set(cell.param_names):
+            return name
+    raise ValueError(f"params hold {sorted(params)}, the parameters of no known cell "
+                     f"({ {n: list(c.param_names) for n, c in CELLS.items()} })")
