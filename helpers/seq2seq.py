@@ -41,7 +41,8 @@ from .text import Vocab, load_text
 from .threads import blas_threads
 from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
                        check_max_loss, clip_gradients, make_rng)
-from .validate import check_allocation, check_int, check_number, check_positive
+from .validate import (check_allocation, check_array, check_float_dtype, check_id, check_ids,
+                       check_int, check_mask, check_number, check_positive)
 
 PAD, START, END = "?", "S", "E"
 SPECIALS = (PAD, START, END)
@@ -139,7 +140,10 @@ def attention_backward(dc, cache):
 def init_params(V, H, attention=False, seed=0, dtype=np.float64):
     """Random parameters: small input and output weights, recurrent weights N(0, 1/H)."""
     V, H = check_int(V, "V", minimum=1), check_int(H, "hidden_size", minimum=1)
-    check_allocation((H, 2 * H + V), "hidden_size", np.dtype(dtype).itemsize)
+    dtype = check_float_dtype(dtype)
+    if not isinstance(attention, bool):
+        raise ValueError(f"attention must be True or False, got {attention!r}")
+    check_allocation((H, 2 * H + V), "hidden_size", dtype.itemsize)
     rng = np.random.default_rng(seed)
     s = 1 / np.sqrt(H)
     p = {"enc_Wxh": 0.1 * rng.standard_normal((H, V)), "enc_Whh": s * rng.standard_normal((H, H)),
@@ -385,8 +389,11 @@ class Seq2Seq:
         self.max_len = check_int(max_len, "max_len", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
         self.vocab = vocab
-        self.params = params if params is not None else init_params(
-            len(vocab), self.hidden_size, attention, seed, dtype)
+        if params is None:
+            params = init_params(len(vocab), self.hidden_size, attention, seed, dtype)
+        else:   # given weights must fit the vocabulary and hidden_size
+            check_snapshot(params, vocab, {"max_len": self.max_len, "hidden_size": self.hidden_size})
+        self.params = params
         self.attention = "Wc" in self.params
 
     def batch(self, src_words, tgt_words):
@@ -460,32 +467,68 @@ class Seq2Seq:
         return float(np.mean([p == t for p, t in zip(self.translate(src_words), tgt_words)]))
 
     def save(self, path, meta=None):
+        """Write the model to `path` (.npz): what load would refuse (NaN or inf weights,
+        shapes that do not fit the vocabulary, a missing array) is refused before writing."""
         meta = dict(meta or {}, max_len=self.max_len, hidden_size=self.hidden_size,
                     attention=self.attention)
-        save_snapshot(path, {k: v for k, v in self.params.items()}, self.vocab, meta)
+        check_snapshot(self.params, self.vocab, meta)
+        save_snapshot(path, dict(self.params), self.vocab, meta, keys=tuple(self.params))
 
     @classmethod
     def load(cls, path, dtype=np.float64):
         """Load a model saved by .save (plain arrays, allow_pickle=False, shapes checked): a
-        missing, damaged or foreign file raises ValueError (helpers.snapshot.load_snapshot)."""
+        missing, damaged or foreign file raises ValueError (helpers.snapshot.load_snapshot).
+        The vocabulary keeps its stored order (its ids are the rows of the weights)."""
         params, vocab, meta = load_snapshot(path, keys=PLAIN_KEYS)
-        has_attention = "Wc" in params
-        keys = ATTENTION_KEYS if has_attention else PLAIN_KEYS
-        missing = [k for k in keys if k not in params]
-        if missing or not isinstance(meta.get("max_len"), int):
-            raise ValueError(f"{path}: not a Seq2Seq snapshot (missing {missing or 'max_len'})")
-        V, H = len(vocab), (params["enc_Whh"].shape or (0,))[0]
-        if H < 1:
-            raise ValueError(f"{path}: enc_Whh has shape {params['enc_Whh'].shape}, expected (H, H)")
-        expected = {k: v.shape for k, v in init_params(V, H, has_attention, 0).items()}
-        for k, shape in expected.items():
-            if params[k].shape != shape:
-                raise ValueError(f"{path}: {k} has shape {params[k].shape}, expected {shape} "
-                                 f"(V={V} symbols, H={H} hidden units)")
-        params = {k: params[k].astype(dtype) for k in keys}
+        try:
+            H = check_snapshot(params, vocab, meta)
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+        params = {k: v.astype(check_float_dtype(dtype)) for k, v in params.items()}
         model = cls(vocab, H, meta["max_len"], params=params)
         model.meta = meta
         return model
+
+
+def param_shapes(V, H, attention):
+    """-> dict name -> shape of a model over V symbols with H hidden units."""
+    shapes = {"enc_Wxh": (H, V), "enc_Whh": (H, H), "enc_bh": (H,),
+              "dec_Wxh": (H, V), "dec_Whh": (H, H), "dec_bh": (H,), "Why": (V, H), "by": (V,)}
+    if attention:
+        shapes.update(Wc=(H, 2 * H), bc=(H,))
+    return shapes
+
+
+def check_snapshot(params, vocab, meta):
+    """Raise ValueError unless params, vocab and meta make a Seq2Seq model: exactly the arrays
+    of a plain or (meta "attention" true, or Wc given) attention model, shapes consistent with
+    the vocabulary and with each other, finite floats; meta's max_len an integer >= 1 and its
+    hidden_size (if given) that of the weights. -> H."""
+    if not all(s in vocab for s in SPECIALS):
+        raise ValueError(f"a Seq2Seq vocabulary must contain {list(SPECIALS)}")
+    attention = meta.get("attention", "Wc" in params)
+    if not isinstance(attention, bool):
+        raise ValueError(f"meta's attention must be true or false, got {attention!r}")
+    keys = ATTENTION_KEYS if attention else PLAIN_KEYS
+    missing, extra = [k for k in keys if k not in params], sorted(set(params) - set(keys))
+    if missing or extra:
+        raise ValueError(f"not a Seq2Seq snapshot: a {'attention' if attention else 'plain'} "
+                         f"model holds {list(keys)}; missing {missing}, extra {extra}")
+    check_int(meta.get("max_len"), "meta's max_len", minimum=1)
+    H = np.shape(params["enc_Whh"])[0] if np.ndim(params["enc_Whh"]) == 2 else 0
+    if H < 1:
+        raise ValueError(f"enc_Whh has shape {np.shape(params['enc_Whh'])}, expected (H, H)")
+    for k, shape in param_shapes(len(vocab), H, attention).items():
+        if np.shape(params[k]) != shape:
+            raise ValueError(f"{k} has shape {np.shape(params[k])}, expected {shape} "
+                             f"(V={len(vocab)} symbols, H={H} hidden units)")
+        check_array(params[k], k, finite=True)
+        if not np.issubdtype(np.asarray(params[k]).dtype, np.floating):
+            raise ValueError(f"{k} must be a floating-point array, got {np.asarray(params[k]).dtype}")
+    if "hidden_size" in meta and meta["hidden_size"] != H:
+        raise ValueError(f"meta's hidden_size is {meta['hidden_size']!r} but the weights have "
+                         f"H = {H} hidden units")
+    return H
 
 
 # ---------------------------------------------------------------- training
