@@ -416,19 +416,19 @@ def _gru_step(xw, h_prev, Wh, bx, bh):
     ah = h_prev @ Wh.T + bh
     r = sigmoid(ax[:, :H] + ah[:, :H])
     z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
-    hn = ah[:, 2 * H:]                    # Wh_n h_prev + bh_n, before the reset gate scales it
-    n = np.tanh(ax[:, 2 * H:] + r * hn)
+    n_hat = ah[:, 2 * H:]                 # Wh_n h_prev + bh_n, before the reset gate scales it
+    n = np.tanh(ax[:, 2 * H:] + r * n_hat)
     h = (1 - z) * n + z * h_prev
-    return h, (h_prev, Wh, r, z, n, hn)
+    return h, (h_prev, Wh, r, z, n, n_hat)
 
 
 def _gru_step_backward(dh, core):
     """-> dax (N, 3H) (gradient of x @ Wx.T + bx), dah (N, 3H) (of h_prev @ Wh.T + bh), dh_prev"""
-    h_prev, Wh, r, z, n, hn = core
+    h_prev, Wh, r, z, n, n_hat = core
     dn = dh * (1 - z)
     dz = dh * (h_prev - n)
     dan = dn * (1 - n * n)                # gradient of n's pre-activation
-    dr = dan * hn
+    dr = dan * n_hat
     dar = dr * r * (1 - r)
     daz = dz * z * (1 - z)
     dax = np.concatenate([dar, daz, dan], axis=1)
