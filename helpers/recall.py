@@ -110,6 +110,8 @@ def train(params, *, seed, steps=None, seconds=None, seq_len=32, min_seq_len=Non
     recorder = Recorder(budget, log, log_every)
     opt = Adam(learning_rate)
     with blas_threads(threads), np.errstate(over="ignore", invalid="ignore"):
+        # the contract's loop (helpers.training), written out in every trainer: it shows
+        # this task's batch and maths, one line each
         while not budget.done():
             t0 = time.perf_counter()
             length = seq_len if min_seq_len is None else int(rng.integers(min_seq_len, seq_len + 1))

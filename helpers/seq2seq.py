@@ -559,6 +559,8 @@ def train(model, pairs, *, seed, steps=None, seconds=None, batch_size=None, lear
     data = model.batch([s for s, _ in pairs], [t for _, t in pairs])
     opt = optimizer or Adam(learning_rate)
     with blas_threads(threads):
+        # the contract's loop (helpers.training), written out in every trainer: it shows
+        # this task's batch and maths, one line each
         while not budget.done():
             t0 = time.perf_counter()
             opt.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),

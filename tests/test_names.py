@@ -221,3 +221,14 @@ def test_train_raises_training_diverged():
     params["Why"][0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         train(params, ["ann", "bob"], steps=3, seed=0)
+
+
+def test_names_builds_on_the_cells_not_on_the_char_rnn():
+    import ast
+    import inspect
+
+    from helpers import names
+    tree = ast.parse(inspect.getsource(names))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert "cells" in modules and "char_rnn" not in modules
