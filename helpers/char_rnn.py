@@ -29,8 +29,9 @@ from .softmax import check_temperature, sample as sample_index, softmax
 from .text import stream_batches
 from .threads import blas_threads
 from .training import Budget, check_budget, emit, make_log
-from .validate import (check_allocation, check_array, check_choice, check_fraction, check_id,
-                       check_ids, check_int, check_optional, check_params, check_positive)
+from .validate import (check_allocation, check_array, check_choice, check_float_dtype,
+                       check_fraction, check_id, check_ids, check_int, check_optional,
+                       check_params, check_positive)
 
 PARAM_NAMES = ("Wxh", "Whh", "bh", "Why", "by")
 __all__ = ["PARAM_NAMES", "CELLS", "init_params", "loss_and_grads", "fast_loss_and_grads", "step",
@@ -48,7 +49,8 @@ def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cel
     check_choice(cell, "cell", tuple(CELLS))
     V = check_int(vocab_size, "vocab_size", minimum=1)
     H = check_int(hidden_size, "hidden_size", minimum=1)
-    check_allocation((H, max(H, V)), "hidden_size", np.dtype(dtype).itemsize)
+    dtype = check_float_dtype(dtype)                  # integer weights would be zeros
+    check_allocation((H, max(H, V)), "hidden_size", dtype.itemsize)
     if cell != "rnn":
         if scale is not None:
             raise ValueError(f"scale sets the vanilla RNN's initial weights; an {cell!r} cell is "

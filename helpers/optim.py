@@ -73,6 +73,10 @@ def _check_same_keys(params, grads):
     if set(params) != set(grads):
         raise ValueError(f"params and grads must have the same keys: "
                          f"{sorted(params)} vs {sorted(grads)}")
+    for k, p in params.items():        # a gradient of another shape would broadcast
+        if np.shape(grads[k]) != np.shape(p):
+            raise ValueError(f"the gradient of {k} must have the shape of {k}, "
+                             f"{np.shape(p)}, got {np.shape(grads[k])}")
 
 
 class SGD:

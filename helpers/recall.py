@@ -15,6 +15,7 @@ import numpy as np
 from .cells import get_cell
 from .optim import Adam, clip_by_global_norm
 from .threads import blas_threads
+from .validate import check_float_dtype, check_int, check_optional, check_positive
 
 
 def vocabulary(n_symbols=8, n_distractors=4):
@@ -25,10 +26,8 @@ def vocabulary(n_symbols=8, n_distractors=4):
 
 
 def _check_task(n_symbols, n_distractors):
-    if not isinstance(n_symbols, (int, np.integer)) or not 2 <= n_symbols <= 26:
-        raise ValueError(f"n_symbols must be an integer in [2, 26], got {n_symbols!r}")
-    if not isinstance(n_distractors, (int, np.integer)) or not 1 <= n_distractors <= 26:
-        raise ValueError(f"n_distractors must be an integer in [1, 26], got {n_distractors!r}")
+    check_int(n_symbols, "n_symbols", 2, 26)
+    check_int(n_distractors, "n_distractors", 1, 26)
 
 
 def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
@@ -39,10 +38,8 @@ def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
        0 elsewhere), mask (N, seq_len) bool: True only at the last step.
     """
     _check_task(n_symbols, n_distractors)
-    if not isinstance(seq_len, (int, np.integer)) or seq_len < 2:
-        raise ValueError(f"seq_len must be an integer >= 2 (a symbol and the query), got {seq_len!r}")
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    check_int(seq_len, "seq_len", minimum=2, hint="a symbol and the query at least")
+    check_int(batch_size, "batch_size", minimum=1)
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a np.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     x = rng.integers(n_symbols, n_symbols + n_distractors, size=(batch_size, seq_len))
@@ -77,15 +74,14 @@ def train(cell, *, seq_len=32, hidden_size=32, steps=500, batch_size=32, learnin
     """
     c = get_cell(cell)
     for name, v in (("steps", steps), ("hidden_size", hidden_size), ("batch_size", batch_size)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
-    if not isinstance(seq_len, (int, np.integer)) or seq_len < 2:
-        raise ValueError(f"seq_len must be an integer >= 2 (a symbol and the query), got {seq_len!r}")
-    if min_seq_len is not None and (not isinstance(min_seq_len, (int, np.integer))
-                                    or not 2 <= min_seq_len <= seq_len):
-        raise ValueError(f"min_seq_len must be None or an integer in [2, seq_len = {seq_len}], "
-                         f"got {min_seq_len!r}")
+        check_int(v, name, minimum=1)
+    check_int(seq_len, "seq_len", minimum=2, hint="a symbol and the query at least")
+    check_optional(check_int, min_seq_len, "min_seq_len", 2, seq_len,
+                   hint=f"or None; at most seq_len = {seq_len}")
     _check_task(n_symbols, n_distractors)
+    check_positive(learning_rate, "learning_rate")
+    check_optional(check_positive, clip_norm, "clip_norm")
+    check_float_dtype(dtype)
     V = n_symbols + n_distractors + 1
     rng = np.random.default_rng(seed)
     params = c.init_params(V, hidden_size, seed=seed, dtype=dtype)
