@@ -427,11 +427,12 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
     'steps', 'chars_seen', 'seconds', 'chars_per_s', 'epochs', 'ln_V', 'settings'.
     """
     cfg = dataclasses.replace(config, **settings) if config else TrainConfig(**settings)
-    if cfg.cell is not None:       # the parameters must be those of the cell asked for
-        check_params(params, CELLS[cfg.cell]["params"])
-    cell = cell_of(params)
+    cell = cell_of(params)         # which cell's arrays params holds (a dict, exact names)
+    if cfg.cell is not None and cfg.cell != cell:
+        raise ValueError(f"cell={cfg.cell!r} but params hold the parameters of a {cell!r} model "
+                         f"({sorted(params)})")
     cfg = dataclasses.replace(cfg, cell=cell)
-    V, H = _cells.get_cell(cell).check_params(params)
+    V, H = _cells.get_cell(cell).check_params(params)   # their shapes, once
     ids = check_ids(train_ids, V, "train_ids", ndim=1)
     if cfg.seq_len > len(ids) - 1:
         raise ValueError(f"seq_len {cfg.seq_len} is longer than the corpus ({len(ids)} symbols "
@@ -579,3 +580,9 @@ class _Run:
                              hidden_size=int(self.params["Why"].shape[1]), vocab_size=int(self.V),
                              dtype=str(self.params["Why"].dtype))
         return h
+
+
+if __name__ == "__main__":
+    # `python -m helpers.char_rnn train ...` was the command line before scripts/ existed
+    raise SystemExit("helpers.char_rnn is a module, not a program; to train a model run "
+                     "python scripts/train_char_rnn.py (--help lists the settings)")

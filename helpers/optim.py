@@ -28,10 +28,12 @@ def scheduled_learning_rate(learning_rate, fraction, final_learning_rate=None, s
     learning_rate to final_learning_rate (a value, not a factor) along half a cosine or a line.
 
     final_learning_rate None: constant. Every trainer of the course uses this one schedule.
+    shape: 'cosine' or 'linear'. A fraction outside [0, 1] (or NaN) is refused, not clamped.
     """
+    check_schedule(learning_rate, final_learning_rate, shape)
+    f = check_number(fraction, "fraction", low=0, high=1, hint="the share of the budget done")
     if final_learning_rate is None:
         return learning_rate
-    f = min(1.0, max(0.0, float(fraction)))
     if shape == "linear":
         return float(learning_rate + (final_learning_rate - learning_rate) * f)
     ratio = final_learning_rate / learning_rate

@@ -685,3 +685,9 @@ def train_reversal(attention=False, hidden_size=128, steps=3000, batch_size=64,
                   "test_accuracy": model.accuracy(test_w, [w[::-1] for w in test_w]),
                   "train_seconds": round(seconds)}
     return model
+
+
+if __name__ == "__main__":
+    # `python -m helpers.seq2seq train ...` was the command line before scripts/ existed
+    raise SystemExit("helpers.seq2seq is a module, not a program; to train a model run "
+                     "python scripts/train_seq2seq.py (--help lists the settings)")
