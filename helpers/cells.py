@@ -68,7 +68,7 @@ class Cell:
         holds (Gers et al. 2000; Jozefowicz et al. 2015)."""
         shapes = self.shapes(vocab_size, hidden_size)   # checks the sizes
         dtype = check_float_dtype(dtype)                 # integer weights would be zeros
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
         k = 1 / np.sqrt(hidden_size)
         params = {}
         for name, shape in shapes.items():
@@ -176,6 +176,13 @@ class Cell:
         if state is None:
             state = self.zero_state(1, H, params["Why"].dtype)
             state = (state[0][0], state[1][0]) if self.name == "lstm" else state[0]
+        elif self.name == "lstm" and (not isinstance(state, tuple) or len(state) != 2
+                                      or any(np.shape(s) != (H,) for s in state)):
+            raise ValueError(f"an 'lstm' state for one sequence is a pair (h, c) of ({H},) "
+                             f"arrays (or None for zeros)")
+        elif self.name != "lstm" and np.shape(state) != (H,):   # (H, 1) would broadcast
+            raise ValueError(f"the {self.name!r} state for one sequence must have shape ({H},), "
+                             f"got {np.shape(state)}")
         if self.name == "rnn":
             h = np.tanh(params["Wxh"][:, ix] + params["Whh"] @ state + params["bh"])
             new = h

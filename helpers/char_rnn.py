@@ -57,7 +57,7 @@ def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cel
                              f"initialised as torch does (helpers.cells), so leave scale None")
         return _cells.get_cell(cell).init_params(V, H, seed=seed, dtype=dtype)
     scale = check_positive(0.01 if scale is None else scale, "scale")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     p = {"Wxh": rng.standard_normal((H, V)) * scale, "Whh": rng.standard_normal((H, H)) * scale,
          "bh": np.zeros(H), "Why": rng.standard_normal((V, H)) * scale, "by": np.zeros(V)}
     return {k: v.astype(dtype) for k, v in p.items()}
@@ -385,6 +385,7 @@ class TrainConfig:
         self.epochs = check_optional(check_positive, self.epochs, "epochs")
         if (self.steps, self.seconds, self.chars, self.epochs) == (None,) * 4:
             self.epochs = 1.0
+        self.seed = check_int(self.seed, "seed", minimum=0)
         self.eval_every = check_optional(check_int, self.eval_every, "eval_every", minimum=1)
         self.eval_chars = check_optional(check_int, self.eval_chars, "eval_chars", minimum=2)
         for name in ("clip", "clip_norm", "max_loss"):

@@ -70,7 +70,7 @@ def split_names(names, valid_fraction=0.1, seed=0):
     if not 0 < n_valid < len(names):
         raise ValueError(f"{len(names)} names with valid_fraction={valid_fraction} leave an empty "
                          f"train or validation set; use more names or another fraction")
-    order = np.random.default_rng(seed).permutation(len(names))
+    order = np.random.default_rng(check_int(seed, "seed", minimum=0)).permutation(len(names))
     return [names[i] for i in order[n_valid:]], [names[i] for i in order[:n_valid]]
 
 

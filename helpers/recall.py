@@ -55,7 +55,8 @@ def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
 def accuracy(cell, params, seq_len, n=1000, seed=0, n_symbols=8, n_distractors=4):
     """Fraction of n fresh sequences of length seq_len (gap seq_len - 2) whose first symbol is
     recalled (the largest score at the query)."""
-    x, y, _ = make_batch(n, seq_len, np.random.default_rng(seed), n_symbols, n_distractors)
+    x, y, _ = make_batch(n, seq_len, np.random.default_rng(check_int(seed, "seed", minimum=0)),
+                         n_symbols, n_distractors)
     scores, _ = get_cell(cell).scores(params, x)
     return float(np.mean(scores[:, -1].argmax(axis=1) == y[:, -1]))
 
@@ -83,7 +84,7 @@ def train(cell, *, seq_len=32, hidden_size=32, steps=500, batch_size=32, learnin
     check_optional(check_positive, clip_norm, "clip_norm")
     check_float_dtype(dtype)
     V = n_symbols + n_distractors + 1
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     params = c.init_params(V, hidden_size, seed=seed, dtype=dtype)
     opt = Adam(learning_rate=learning_rate)
     losses = np.empty(steps)

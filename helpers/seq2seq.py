@@ -143,7 +143,7 @@ def init_params(V, H, attention=False, seed=0, dtype=np.float64):
     if not isinstance(attention, bool):
         raise ValueError(f"attention must be True or False, got {attention!r}")
     check_allocation((H, 2 * H + V), "hidden_size", dtype.itemsize)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     s = 1 / np.sqrt(H)
     p = {"enc_Wxh": 0.1 * rng.standard_normal((H, V)), "enc_Whh": s * rng.standard_normal((H, H)),
          "enc_bh": np.zeros(H),
@@ -594,7 +594,7 @@ def train(model, pairs, *, steps=None, seconds=None, batch_size=None, learning_r
     log, log_every = make_log(log, log_every)
     # encode every pair once (this also validates every word); batches are rows of these
     data = model.batch([s for s, _ in pairs], [t for _, t in pairs])
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     opt = optimizer or Adam(learning_rate)
     losses = []
     with blas_threads(threads):
@@ -639,7 +639,8 @@ def reversal_split(min_len=3, max_len=10, test_fraction=0.2, seed=0):
     -> train_words, test_words (lists, disjoint). Each pair is (w, w[::-1]).
     """
     words = [w for w in load_text("names.txt").split() if min_len <= len(w) <= max_len]
-    rng = np.random.default_rng(seed)
+    check_number(test_fraction, "test_fraction", low=0, high=1, low_open=True, high_open=True)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     train_w, test_w = [], []
     for L in range(min_len, max_len + 1):
         group = [w for w in words if len(w) == L]
