@@ -564,7 +564,7 @@ def check_snapshot(params, vocab, meta):
         if not np.issubdtype(np.asarray(params[k]).dtype, np.floating):
             raise ValueError(f"{k} must be a floating-point array, got {np.asarray(params[k]).dtype}")
     if "hidden_size" in meta and meta["hidden_size"] != H:
-        raise ValueError(f"meta's hidden_size is {meta['hidden_size']!r} but the weights have "
+        raise ValueError(f"hidden_size is {meta['hidden_size']!r} but the weights have "
                          f"H = {H} hidden units")
     return H
 
