@@ -39,23 +39,3 @@ def test_training_learns_a_short_gap(cell):
 def test_curriculum_lengths_vary():
     _, hist = recall.train("rnn", seq_len=6, min_seq_len=2, hidden_size=4, steps=3, seed=0)
     assert hist["settings"]["min_seq_len"] == 2
-
-
-@pytest.mark.parametrize("kwargs", [dict(seq_len=1), dict(min_seq_len=9), dict(steps=0),
-                                    dict(hidden_size=0), dict(n_symbols=1),
-                                    dict(n_distractors=0), dict(learning_rate=-1.0)])
-def test_bad_settings(kwargs):
-    with pytest.raises(ValueError):
-        recall.train("lstm", **{**dict(seq_len=5, steps=1, hidden_size=3), **kwargs})
-
-
-def test_bad_batch():
-    rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match="seq_len"):
-        recall.make_batch(3, 1, rng)
-    with pytest.raises(ValueError, match="batch_size"):
-        recall.make_batch(0, 3, rng)
-    with pytest.raises(ValueError, match="Generator"):
-        recall.make_batch(3, 3, 0)
-    with pytest.raises(ValueError, match="cell"):
-        recall.train("transformer", seq_len=3, steps=1)
