@@ -415,6 +415,7 @@ CASES = [
     ("check_budget", lambda: training.check_budget(None, INF), "seconds must be a finite number > 0"),
     ("make_log", lambda: training.make_log(3, 10), "log must be None, True"),
     ("blas_threads", lambda: blas_threads(1.5), "the number of BLAS threads must be an integer"),
+    ("blas_threads-bool", lambda: blas_threads(True), "the number of BLAS threads must be an integer >= 1 (or None: leave BLAS as it is), got True"),
     ("parse_logits", lambda: widgets.parse_logits("1, x"), "could not read 'x' as a number"),
     ("compute", lambda: widgets.compute([1.0, 2.0], "0.5"), "temperature must be a finite number > 0"),
     ("TemperatureExplorer-2d-logits", lambda: widgets.TemperatureExplorer(np.ones((2, 3))), "logits must have 1 dimension(s), got shape (2, 3)"),
