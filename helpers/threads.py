@@ -12,6 +12,8 @@ import functools
 
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
+from .validate import check_int
+
 # OpenBLAS's AVX-512 kernels multiply small products (M * N * K <= 100**3, the limit in its
 # kernel/x86_64/sgemm_small_kernel_permit_skylakex.c) without first copying both operands into
 # packed panels, on one thread; since OpenBLAS 0.3.16.
@@ -28,8 +30,7 @@ def blas_threads(n):
     """
     if n is None:
         return contextlib.nullcontext()
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"the number of BLAS threads must be an integer >= 1 or None, got {n!r}")
+    n = check_int(n, "the number of BLAS threads", minimum=1, hint="or None: leave BLAS as it is")
     return threadpool_limits(limits=n, user_api="blas")
 
 
