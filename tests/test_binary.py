@@ -201,3 +201,9 @@ def test_pair_bptt_matches_numerical_gradients():
     for name, dW in zip(["Wxh", "Whh", "Why"], grads):
         assert dW.shape == W[name].shape
         assert rel_error(dW, numerical_gradient(f, W[name])) < 1e-7, name
+
+
+def test_train_stops_at_its_seconds_budget_with_a_last_record():
+    history = B.train(B.init_params(4, seed=0), seed=0, seconds=0.05, batch_size=4,
+                      log_every=10 ** 6)
+    assert len(history) == 1 and history[0]["seconds"] >= 0.05 and history[0]["step"] >= 1
