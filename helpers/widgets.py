@@ -224,6 +224,7 @@ class _Explorer:
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="720px"))
         self.readout.add_class(f"{self.css}-readout")
+        self.image.add_class(f"{self.css}-image")
         self.widget = widgets.VBox([*rows, *extra, self.readout, self.image])
 
     def _observe(self, *controls):
@@ -353,8 +354,9 @@ class UnitExplorer(_Explorer):
         self.params, self.vocab, self.text, self.passage = params, vocab, text, passage
         self.result, self.error, self._cache = None, None, {}
         H = params["Whh"].shape[0]
-        first = next(iter(presets.values()))
-        self.preset = widgets.Dropdown(options=list(presets.items()), value=first,
+        self._presets = [int(u) for u in presets.values()]
+        first = self._presets[0]
+        self.preset = widgets.Dropdown(options=list(zip(presets, self._presets)), value=first,
                                        description="found", layout=widgets.Layout(width="340px"))
         self.unit = widgets.BoundedIntText(value=first if unit is None else unit, min=0,
                                            max=H - 1, description="unit",
@@ -371,9 +373,18 @@ class UnitExplorer(_Explorer):
         self._axes()
         for units in unit_sets.values():   # the switch then only reads what is cached
             unit_view(params, vocab, text, passage, self.unit.value, units, True, cache=self._cache)
-        self.preset.observe(lambda change: setattr(self.unit, "value", change["new"]), names="value")
+        self.preset.observe(self._from_preset, names="value")
+        self.unit.observe(self._to_preset, names="value")
         self._observe(self.unit, self.units_off, self.ablated)
         self.update()
+
+    def _from_preset(self, change):
+        if change["new"] is not None:
+            self.unit.value = change["new"]
+
+    def _to_preset(self, change):
+        """A typed unit shows its preset, or none: choosing a preset then always moves."""
+        self.preset.value = change["new"] if change["new"] in self._presets else None
 
     def _compute(self):
         return unit_view(self.params, self.vocab, self.text, self.passage, self.unit.value,
@@ -472,7 +483,7 @@ class GradientExplorer(_Explorer):
     """
     css = "gradient"
     SHOWN_K = (10, 20, 40)     # steps back printed in the readout (those < T)
-    YLIM = (1e-12, 1e6)        # curves beyond leave the picture (explosion, or a vanished gradient)
+    YLIM = (1e-16, 1e4)        # curves beyond leave the picture (explosion, or a vanished gradient)
 
     def __init__(self, models, x, target, scale=1.0, cell=None):
         self.models, self.x, self.target = models, x, target
