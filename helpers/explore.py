@@ -17,8 +17,8 @@ from . import char_rnn
 from .interpret import ablate, ablation_colon_stats, classify_colons, hidden_states
 from .layers import (gru_step_backward, gru_step_forward, lstm_step_backward, lstm_step_forward,
                      rnn_step_backward, rnn_step_forward)
-from .softmax import softmax, top_k, top_p
-from .validate import check_int, check_number
+from .softmax import check_temperature, softmax, top_k, top_p
+from .validate import check_ids, check_int, check_number
 
 # ---------------------------------------------------------------- 03: sampling
 
@@ -42,7 +42,7 @@ def sampling_view(params, vocab, prompt, temperature=1.0, k=None, mass=1.0, n=20
     mass = check_number(mass, "mass", low=0, high=1, low_open=True)
     n = check_int(n, "n", minimum=1)
     step = check_int(step, "step", minimum=0, maximum=n - 1)
-    key = (prompt, float(temperature), k, mass, n, seed)
+    key = (prompt, check_temperature(temperature), k, mass, n, seed)
     if cache is None or key not in cache:
         seen = []
 
@@ -139,10 +139,9 @@ def gradient_view(params, x, target, scale=1.0):
     cell = char_rnn.cell_of(params)
     scale = check_number(scale, "scale", low=0)
     V, H = params["Why"].shape
-    x = np.asarray(x)
-    if x.ndim != 2 or x.shape[1] < 1 or np.asarray(target).shape != (x.shape[0],):
-        raise ValueError(f"x must be (N, T) ids and target (N,), got {x.shape} and "
-                         f"{np.asarray(target).shape}")
+    x, target = check_ids(x, V, "x", ndim=2), check_ids(target, V, "target", ndim=1)
+    if x.shape[1] < 1 or target.shape != (x.shape[0],):
+        raise ValueError(f"x must be (N, T) ids and target (N,), got {x.shape} and {target.shape}")
     p = {k: v.astype(np.float64) for k, v in params.items()}
     p[RECURRENT[cell]] = scale * p[RECURRENT[cell]]
     N, T = x.shape

@@ -8,6 +8,14 @@ entropy (next to its maximum ln K) and a few indices sampled with a fixed seed.
 Everything it shows is computed by the pure functions `parse_logits`, `compute` and
 `format_readout`, so a test can drive the widget without a browser (set `slider.value`, read
 `result`) and a browser test can compute the text it expects on the page.
+
+The explorers of the later notebooks work the same way: each only calls one function of
+helpers.explore, keeps its answer in `result` and shows `format(result)` in its readout.
+
+    SamplingExplorer   03  temperature, top-k, top-p, prompt; a sample and one step's bars
+    UnitExplorer       05  a unit as coloured text; switching units off, P('\\n') and P(' ') after ':'
+    AttentionExplorer  06  a typed name through the plain and the attention model, the attention map
+    GradientExplorer   08  recurrent weights scaled, cell chosen; ||dL/dh_(t-k)|| against k
 """
 import html
 import io
