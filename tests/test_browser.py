@@ -195,32 +195,15 @@ def _readout_contains(page, part):
     return part in shown, shown
 
 
+# the prompts of the notebook on show (a tab restored from an earlier test stays in the page, hidden)
 PROMPTS_JS = """() => Array.from(document.querySelectorAll(
-    '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')).map(e => e.innerText.trim())"""
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).map(e => e.innerText.trim())"""
 
 
 def _run_notebook_and_drive_slider(page, url):
     n_code = sum(c["cell_type"] == "code"
                  for c in json.loads((REPO / "notebooks" / NOTEBOOK).read_text())["cells"])
-    page.goto(f"{url}/lab/tree/{NOTEBOOK}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell")
-    _wait_kernel_idle(page)
-
-    page.click(".lm-MenuBar-item:has-text('Run')")
-    page.click(".lm-Menu-item:has-text('Run All Cells')")
-    want_prompts = [f"[{i}]:" for i in range(1, n_code + 1)]  # a fresh kernel numbers them 1..n
-
-    def all_ran():
-        prompts = page.evaluate(PROMPTS_JS)
-        return prompts == want_prompts, prompts
-
-    _wait_for("all cells to run", all_ran, timeout=120)
-    _wait_kernel_idle(page)
-
-    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-    tracebacks = [t for t in stderr.all_inner_texts() if "Traceback" in t]
-    errors = [t for t in page.locator(".jp-RenderedText").all_inner_texts() if "Error" in t]
-    assert not tracebacks and not errors, (tracebacks, errors)
+    _run_all(page, url, NOTEBOOK, n_code)
 
     page.locator(READOUT).scroll_into_view_if_needed()
     page.wait_for_selector(HANDLE)
@@ -250,16 +233,8 @@ def _run_notebook_and_drive_slider(page, url):
 
 
 def test_temperature_slider_in_jupyterlab(lab_url, page):
-    try:
+    with _screenshot_on_failure(page, "browser_failure.png"):
         _run_notebook_and_drive_slider(page, lab_url)
-    except BaseException:
-        try:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "browser_failure.png"), full_page=True)
-        except Exception as e:  # the browser itself may be gone; keep the original error
-            print(f"no screenshot: {e}")
-        raise
-
 
 
 # ---------------------------------------------------------------- the explorers of 03, 05, 06, 08
@@ -296,7 +271,7 @@ def _write_explorers_notebook(path):
     import nbformat
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in EXPLORERS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata = nbformat.read(REPO / "notebooks" / NOTEBOOK, as_version=4).metadata  # kernel, language
     nbformat.write(nb, path)
 
 
@@ -331,17 +306,24 @@ def explorers_page(lab_url, chromium):
 
 
 def _run_all(page, url, notebook, n_code):
+    """Open the notebook, run all cells in a fresh kernel, check that none shows an error."""
     page.goto(f"{url}/lab/tree/{notebook}")
     page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell")
     _wait_kernel_idle(page)
     page.click(".lm-MenuBar-item:has-text('Run')")
     page.click(".lm-Menu-item:has-text('Run All Cells')")
-    want = [f"[{i}]:" for i in range(1, n_code + 1)]
-    _wait_for("all cells to run", lambda: (page.evaluate(PROMPTS_JS) == want, page.evaluate(PROMPTS_JS)),
-              timeout=180)
+    want = [f"[{i}]:" for i in range(1, n_code + 1)]  # a fresh kernel numbers them 1..n
+
+    def all_ran():
+        prompts = page.evaluate(PROMPTS_JS)
+        return prompts == want, prompts
+
+    _wait_for("all cells to run", all_ran, timeout=180)
     _wait_kernel_idle(page)
     stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-    assert not [t for t in stderr.all_inner_texts() if "Traceback" in t]
+    tracebacks = [t for t in stderr.all_inner_texts() if "Traceback" in t]
+    errors = [t for t in page.locator(".jp-RenderedText").all_inner_texts() if "Error" in t]
+    assert not tracebacks and not errors, (tracebacks, errors)
 
 
 def _screenshot(page, name):
@@ -380,6 +362,12 @@ def _shows(page, css, explorer):
     shown = _readout(page, css)
     expected = _text(explorer.format(explorer.result)) if explorer.error is None else _text(explorer.error)
     return shown == expected, (shown, expected)
+
+
+def _submit(box, text, key="Enter"):
+    """Type into a text box and apply it as a learner does: Enter (leaving the box applies it too)."""
+    box.fill(text)
+    box.press(key)
 
 
 def _press(page, handle, key, times):
@@ -425,9 +413,7 @@ def _drive_sampling(page, e):
     assert e.step.value == 5
     _wait_for("the readout at step 5", lambda: _shows(page, "sampling", e))
     assert page.locator(".sampling-text b").inner_text() == e.result["text"][5]
-    box = page.locator(".sampling-prompt input")
-    box.fill("Hello ~")
-    box.press("Enter")
+    _submit(page.locator(".sampling-prompt input"), "Hello ~")
     _wait_for("the message about '~'", lambda: ("not in the vocabulary" in _readout(page, "sampling"),
                                                _readout(page, "sampling")))
 
@@ -448,9 +434,7 @@ def _drive_unit(page, e):
     e.units_off.value = (1, 2, 3)
     _wait_for("the readout with three units off", lambda: _shows(page, "unit", e))
 
-    box = page.locator(".unit-unit input")                             # type a unit
-    box.fill("92")
-    box.press("Enter")
+    _submit(page.locator(".unit-unit input"), "92")                    # type a unit
     e.unit.value = 92
     _wait_for("the passage of unit 92", lambda: ("unit 92" in page.locator(".unit-passage-view").inner_text(),
                                                  page.locator(".unit-passage-view").inner_text()[:80]))
@@ -470,10 +454,8 @@ def _drive_attention(page, e):
     page.locator(".attention-readout").scroll_into_view_if_needed()
     _wait_for("the first readout", lambda: _shows(page, "attention", e))
     src0 = _image_src(page, "attention")
-    box = page.locator(".attention-word input")
     for word in ("mckinley", "Mans", "anna"):
-        box.fill(word)
-        box.press("Enter")
+        _submit(page.locator(".attention-word input"), word)
         e.word.value = word
         shown, _ = _wait_for(f"the readout for {word!r}", lambda: _shows(page, "attention", e))
         if word == "Mans":
