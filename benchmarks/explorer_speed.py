@@ -38,8 +38,8 @@ def explorers():
         "03 sampling": (SamplingExplorer(params, vocab, "MACBETH:\nSo foul and fair a day ", n=200),
                         [("temperature", 0.5, 1.0), ("k", 5, 63), ("mass", 0.5, 1.0),
                          ("step", 50, 0), ("prompt", "ROMEO:\n", "MACBETH:\nSo foul and fair a day ")]),
-        "05 unit": (units, [("unit", 5, 97), ("ablated", True, False), ("units_off", (1, 2, 3),
-                                                                           (17, 67, 92, 145, 158))]),
+        "05 unit": (units, [("unit", 5, 97), ("ablated", True, False),
+                            ("units_off", (1, 2, 3), (67, 145, 92, 17, 158))]),
         "06 attention": (AttentionExplorer(*models), [("word", "mckinley", "christiane")]),
         "08 gradient": (GradientExplorer({n: get_cell(n).init_params(V, 32, seed=0)
                                           for n in ("rnn", "lstm", "gru")}, x, y[:, -1]),

@@ -265,7 +265,7 @@ class SamplingExplorer(_Explorer):
     next-character distribution the bars show (helpers.explore.sampling_view).
 
     Attributes: temperature (FloatLogSlider), k (IntSlider, V = no cut), mass (FloatSlider,
-    1 = no cut), prompt (Text, applied on Enter), step (IntSlider), text (HTML: the sample, the
+    1 = no cut), prompt (Text, applied as typed), step (IntSlider), text (HTML: the sample, the
     chosen step's character marked), readout, image, widget, result, error.
     """
     css = "sampling"
@@ -282,7 +282,9 @@ class SamplingExplorer(_Explorer):
         self.mass = widgets.FloatSlider(value=mass, min=0.05, max=1.0, step=0.05,
                                         description="top-p", readout_format=".2f")
         self.step = widgets.IntSlider(value=step, min=0, max=n - 1, description="step")
-        self.prompt = widgets.Text(value=prompt, description="prompt", continuous_update=False,
+        # boxes apply what is typed at once: no Enter needed (in JupyterLite's JupyterLab a
+        # widget's box may not see the Enter key)
+        self.prompt = widgets.Text(value=prompt, description="prompt", continuous_update=True,
                                    layout=widgets.Layout(width="520px"))
         self.text = widgets.HTML()
         for name in ("temperature", "k", "mass", "step", "prompt", "text"):
@@ -367,7 +369,7 @@ class UnitExplorer(_Explorer):
         self.preset = widgets.Dropdown(options=list(zip(presets, self._presets)), value=first,
                                        description="found", layout=widgets.Layout(width="340px"))
         self.unit = widgets.BoundedIntText(value=first if unit is None else unit, min=0,
-                                           max=H - 1, description="unit",
+                                           max=H - 1, description="unit", continuous_update=True,
                                            layout=widgets.Layout(width="160px"))
         self.units_off = widgets.Dropdown(options=[(k, tuple(int(u) for u in v))
                                                    for k, v in unit_sets.items()],
@@ -443,14 +445,14 @@ class AttentionExplorer(_Explorer):
     """Notebook 06: type a name; the plain and the attention model reverse it side by side, and
     the attention map shows where the decoder looked (helpers.explore.attention_view).
 
-    Attributes: word (Text, applied on Enter), readout, image, widget, result, error.
+    Attributes: word (Text, applied as typed), readout, image, widget, result, error.
     """
     css = "attention"
 
     def __init__(self, plain, attention, word="christiane"):
         self.plain, self.attention = plain, attention
         self.result, self.error = None, None
-        self.word = widgets.Text(value=word, description="name", continuous_update=False)
+        self.word = widgets.Text(value=word, description="name", continuous_update=True)
         self.word.add_class("attention-word")
         self._build([self.word])
         self._fig = Figure(figsize=(5.2, 4.0), dpi=90)
@@ -531,6 +533,9 @@ class GradientExplorer(_Explorer):
         (self._line,) = ax.semilogy([], [], color="tab:blue", label="scaled by the slider")
         ax.set_xlim(0, self.x.shape[1] - 1)
         ax.set_ylim(*self.YLIM)           # fixed, so that moving the slider moves only the line
+        decades = np.arange(np.log10(self.YLIM[0]), np.log10(self.YLIM[1]) + 1, 4)
+        ax.set_yticks(10.0 ** decades, [f"1e{d:+.0f}" for d in decades])  # plain text: no mathtext
+        ax.minorticks_off()
         ax.set_xlabel("k (steps back)")
         ax.set_ylabel("mean ||dL/dh_(t-k)||")
         ax.grid(alpha=0.3)

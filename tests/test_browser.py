@@ -365,7 +365,7 @@ def _shows(page, css, explorer):
 
 
 def _submit(box, text, key="Enter"):
-    """Type into a text box and apply it as a learner does: Enter (leaving the box applies it too)."""
+    """Type into a text box (the explorers apply it as typed), then press `key` as a learner might."""
     box.fill(text)
     box.press(key)
 
