@@ -16,6 +16,8 @@
 and one module per notebook topic, imported by name (e.g. `from helpers import char_rnn`):
 
     widgets    the softmax temperature explorer (ipywidgets)              notebook 01
+               and the explorers at the end of notebooks 03, 05, 06, 08
+    explore    the numbers those explorers draw (one function each)
     char_rnn   min-char-rnn's classic loop, the fast batched trainer       notebook 03
     char_rnn_fast  the fused loss and gradients char_rnn.train runs (an optimisation)
     binary     the sigmoid-RNN binary adder                               notebook 04

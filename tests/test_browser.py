@@ -1,14 +1,20 @@
-"""Notebook 01's temperature slider in a real browser.
+"""The course's live controls in a real browser: notebook 01's temperature slider and the
+explorers of notebooks 03, 05, 06 and 08.
 
-Starts JupyterLab on 127.0.0.1 (a free port, no token) over a temporary copy of notebooks/,
-opens notebook 01 in Debian's headless `chromium` driven by Playwright (no browser download),
-runs all cells, moves the slider with the arrow keys and checks that the readout on the page
-shows what helpers.widgets computes for the slider value read back from the page.
+Starts one JupyterLab on 127.0.0.1 (a free port, no token) over a temporary copy of notebooks/,
+opens notebooks in Debian's headless `chromium` driven by Playwright (no browser download),
+runs all cells, moves the controls with the keyboard and the mouse and checks that the page
+shows what helpers.widgets computes for the values read back from the page.
+
+Notebook 01 runs whole. The four explorers are built, with the notebooks' constructors, in one
+generated notebook (EXPLORERS below; the shipped models, no training), so that one kernel serves
+them all; the test process builds the same explorers to know what the page must show.
 
 Skipped without chromium or playwright, except with REQUIRE_BROWSER=1 (CI), where it fails.
 On failure a screenshot goes to tests/artifacts/ (gitignored). The server and the browser
 are always shut down.
 """
+import contextlib
 import json
 import os
 import shutil
@@ -20,6 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers.widgets import compute, format_readout, format_temperature, parse_logits
@@ -72,6 +79,7 @@ def lab_url(chromium):
         tmp = Path(tmp)
         root = tmp / "notebooks"
         shutil.copytree(REPO / "notebooks", root)  # running cells never touches tracked files
+        _write_explorers_notebook(root / EXPLORERS_NOTEBOOK)
         for name, settings in LAB_SETTINGS.items():
             f = tmp / "lab-settings" / name
             f.parent.mkdir(parents=True, exist_ok=True)
@@ -187,32 +195,15 @@ def _readout_contains(page, part):
     return part in shown, shown
 
 
+# the prompts of the notebook on show (a tab restored from an earlier test stays in the page, hidden)
 PROMPTS_JS = """() => Array.from(document.querySelectorAll(
-    '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')).map(e => e.innerText.trim())"""
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).map(e => e.innerText.trim())"""
 
 
 def _run_notebook_and_drive_slider(page, url):
     n_code = sum(c["cell_type"] == "code"
                  for c in json.loads((REPO / "notebooks" / NOTEBOOK).read_text())["cells"])
-    page.goto(f"{url}/lab/tree/{NOTEBOOK}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell")
-    _wait_kernel_idle(page)
-
-    page.click(".lm-MenuBar-item:has-text('Run')")
-    page.click(".lm-Menu-item:has-text('Run All Cells')")
-    want_prompts = [f"[{i}]:" for i in range(1, n_code + 1)]  # a fresh kernel numbers them 1..n
-
-    def all_ran():
-        prompts = page.evaluate(PROMPTS_JS)
-        return prompts == want_prompts, prompts
-
-    _wait_for("all cells to run", all_ran, timeout=120)
-    _wait_kernel_idle(page)
-
-    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-    tracebacks = [t for t in stderr.all_inner_texts() if "Traceback" in t]
-    errors = [t for t in page.locator(".jp-RenderedText").all_inner_texts() if "Error" in t]
-    assert not tracebacks and not errors, (tracebacks, errors)
+    _run_all(page, url, NOTEBOOK, n_code)
 
     page.locator(READOUT).scroll_into_view_if_needed()
     page.wait_for_selector(HANDLE)
@@ -242,12 +233,263 @@ def _run_notebook_and_drive_slider(page, url):
 
 
 def test_temperature_slider_in_jupyterlab(lab_url, page):
-    try:
+    with _screenshot_on_failure(page, "browser_failure.png"):
         _run_notebook_and_drive_slider(page, lab_url)
-    except BaseException:
+
+
+# ---------------------------------------------------------------- the explorers of 03, 05, 06, 08
+
+EXPLORERS_NOTEBOOK = "explorers_under_test.ipynb"
+# One cell per explorer, built as notebooks 03, 05, 06 and 08 build theirs (from shipped files).
+EXPLORERS = [
+    """import numpy as np
+from helpers import recall
+from helpers import seq2seq as s2s
+from helpers.cells import get_cell
+from helpers.snapshot import load_snapshot
+from helpers.text import data_path, load_text
+from helpers.widgets import AttentionExplorer, GradientExplorer, SamplingExplorer, UnitExplorer
+
+params, vocab, _ = load_snapshot(data_path("char_rnn_shakespeare.npz"))
+macbeth = load_text("shakespeare", "valid.txt")[:20000]""",
+    """sampler = SamplingExplorer(params, vocab, "MACBETH:\\nSo foul and fair a day ", k=10, n=120)
+sampler""",
+    """units = UnitExplorer(params, vocab, macbeth, (5000, 5400), {"97: line position": 97, "92: name line": 92},
+                     {"five newline units": [67, 145, 92, 17, 158], "three units": [1, 2, 3]})
+units""",
+    """names = AttentionExplorer(*(s2s.Seq2Seq.load(data_path(f"seq2seq_{m}.npz"), dtype=np.float32)
+                             for m in ("plain", "attention")))
+names""",
+    """x, y, _ = recall.make_batch(200, 42, np.random.default_rng(2))
+gradient = GradientExplorer({n: get_cell(n).init_params(len(recall.vocabulary()), 32, seed=0)
+                             for n in ("rnn", "lstm", "gru")}, x, y[:, -1])
+gradient""",
+]
+
+
+def _write_explorers_notebook(path):
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in EXPLORERS]
+    nb.metadata = nbformat.read(REPO / "notebooks" / NOTEBOOK, as_version=4).metadata  # kernel, language
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def twins():
+    """The same explorers in the test process: set a control to the value read back from the
+    page, and `format(result)` is what the page must show."""
+    ns = {}
+    for src in EXPLORERS:
+        exec(src, ns)
+    return ns
+
+
+@pytest.fixture(scope="module")
+def explorers_page(lab_url, chromium):
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=60_000)
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
         try:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "browser_failure.png"), full_page=True)
-        except Exception as e:  # the browser itself may be gone; keep the original error
-            print(f"no screenshot: {e}")
+            _run_all(page, lab_url, EXPLORERS_NOTEBOOK, len(EXPLORERS))
+        except BaseException:
+            _screenshot(page, "explorers_failure.png")
+            raise
+        yield page
+    finally:
+        browser.close()
+        pw.stop()
+
+
+def _run_all(page, url, notebook, n_code):
+    """Open the notebook, run all cells in a fresh kernel, check that none shows an error."""
+    page.goto(f"{url}/lab/tree/{notebook}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell")
+    _wait_kernel_idle(page)
+    page.click(".lm-MenuBar-item:has-text('Run')")
+    page.click(".lm-Menu-item:has-text('Run All Cells')")
+    want = [f"[{i}]:" for i in range(1, n_code + 1)]  # a fresh kernel numbers them 1..n
+
+    def all_ran():
+        prompts = page.evaluate(PROMPTS_JS)
+        return prompts == want, prompts
+
+    _wait_for("all cells to run", all_ran, timeout=180)
+    _wait_kernel_idle(page)
+    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    tracebacks = [t for t in stderr.all_inner_texts() if "Traceback" in t]
+    errors = [t for t in page.locator(".jp-RenderedText").all_inner_texts() if "Error" in t]
+    assert not tracebacks and not errors, (tracebacks, errors)
+
+
+def _screenshot(page, name):
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    except Exception as e:  # the browser itself may be gone; keep the original error
+        print(f"no screenshot: {e}")
+
+
+@contextlib.contextmanager
+def _screenshot_on_failure(page, name):
+    try:
+        yield
+    except BaseException:
+        _screenshot(page, name)
         raise
+
+
+def _readout(page, css):
+    return _text(page.locator(f".{css}-readout").inner_text())
+
+
+def _image_src(page, css):
+    """The picture's blob URL: a new one for every new PNG the kernel sends."""
+    return page.locator(f".{css}-image").get_attribute("src")
+
+
+def _new_image(page, css, old):
+    """Wait for a new picture (the readout is updated first, the PNG right after it)."""
+    return _wait_for(f"a new {css} picture", lambda: (_image_src(page, css) != old, _image_src(page, css)))
+
+
+def _shows(page, css, explorer):
+    """(ok, (shown, expected)): the page's readout is what the twin explorer computes."""
+    shown = _readout(page, css)
+    expected = _text(explorer.format(explorer.result)) if explorer.error is None else _text(explorer.error)
+    return shown == expected, (shown, expected)
+
+
+def _submit(box, text, key="Enter"):
+    """Type into a text box (the explorers apply it as typed), then press `key` as a learner might."""
+    box.fill(text)
+    box.press(key)
+
+
+def _press(page, handle, key, times):
+    page.locator(handle).focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+def _slider_value(page, css):
+    return float(page.locator(f".{css} .widget-readout").inner_text())
+
+
+def _drive_sampling(page, e):
+    page.locator(".sampling-readout").scroll_into_view_if_needed()
+    _wait_for("the first readout", lambda: _shows(page, "sampling", e))
+    text0, src0 = page.locator(".sampling-text").inner_text(), _image_src(page, "sampling")
+
+    # temperature: 3 x ArrowLeft = 10 ** -0.3; the text and the bars change; back: the same text
+    _press(page, ".sampling-temperature .noUi-handle", "ArrowLeft", 3)
+    t = 10 ** float(page.locator(".sampling-temperature .noUi-handle").get_attribute("aria-valuetext"))
+    assert t == pytest.approx(10 ** -0.3)
+    e.temperature.value = t
+    _wait_for("the readout at tau = 0.5", lambda: _shows(page, "sampling", e))
+    assert page.locator(".sampling-text").inner_text() != text0
+    _new_image(page, "sampling", src0)
+    _press(page, ".sampling-temperature .noUi-handle", "ArrowRight", 3)
+    e.temperature.value = 1.0
+    _wait_for("the readout back at tau = 1", lambda: _shows(page, "sampling", e))
+    assert page.locator(".sampling-text").inner_text() == text0, "tau back at 1: the same text"
+
+    # top-k from 10 down to 4: four bars kept; top-p; the step; a prompt with an unknown character
+    _press(page, ".sampling-k .noUi-handle", "ArrowLeft", 6)
+    e.k.value = int(_slider_value(page, "sampling-k"))
+    assert e.k.value == 4
+    shown, _ = _wait_for("the readout at k = 4", lambda: _shows(page, "sampling", e))
+    assert "kept 4 of 63" in shown and shown.count(" cut") == 4, "4 bars kept, the other 4 listed cut"
+    _press(page, ".sampling-mass .noUi-handle", "ArrowLeft", 10)       # 1.0 -> 0.5
+    e.mass.value = _slider_value(page, "sampling-mass")
+    assert e.mass.value == pytest.approx(0.5)
+    _wait_for("the readout at p = 0.5", lambda: _shows(page, "sampling", e))
+    _press(page, ".sampling-step .noUi-handle", "ArrowRight", 5)
+    e.step.value = int(_slider_value(page, "sampling-step"))
+    assert e.step.value == 5
+    _wait_for("the readout at step 5", lambda: _shows(page, "sampling", e))
+    assert page.locator(".sampling-text b").inner_text() == e.result["text"][5]
+    _submit(page.locator(".sampling-prompt input"), "Hello ~")
+    _wait_for("the message about '~'", lambda: ("not in the vocabulary" in _readout(page, "sampling"),
+                                               _readout(page, "sampling")))
+
+
+def _drive_unit(page, e):
+    page.locator(".unit-readout").scroll_into_view_if_needed()
+    _wait_for("the first readout", lambda: _shows(page, "unit", e))
+    passage0, src0 = page.locator(".unit-passage-view").inner_html(), _image_src(page, "unit")
+
+    page.locator(".unit-ablated input").click()                        # the switch, by mouse
+    e.ablated.value = True
+    shown, _ = _wait_for("the readout with the units off", lambda: _shows(page, "unit", e))
+    assert "switched off: five newline units" in shown
+    _new_image(page, "unit", src0)
+    assert e.result["stats"]["p_newline_speaker"] < e.result["intact"]["p_newline_speaker"]
+
+    page.locator(".unit-units-off select").select_option(label="three units")
+    e.units_off.value = (1, 2, 3)
+    _wait_for("the readout with three units off", lambda: _shows(page, "unit", e))
+
+    _submit(page.locator(".unit-unit input"), "92")                    # type a unit
+    e.unit.value = 92
+    _wait_for("the passage of unit 92", lambda: ("unit 92" in page.locator(".unit-passage-view").inner_text(),
+                                                 page.locator(".unit-passage-view").inner_text()[:80]))
+    assert page.locator(".unit-passage-view").inner_html() != passage0
+    _wait_for("the readout for unit 92", lambda: _shows(page, "unit", e))
+    page.locator(".unit-preset select").select_option(label="97: line position")   # a found unit
+    _wait_for("the unit box set by the preset",
+              lambda: (page.locator(".unit-unit input").input_value() == "97",
+                       page.locator(".unit-unit input").input_value()))
+    page.locator(".unit-ablated input").click()
+    e.ablated.value, e.unit.value = False, 97
+    _wait_for("the trained model again", lambda: _shows(page, "unit", e))
+    assert page.locator(".unit-passage-view").inner_html() == passage0
+
+
+def _drive_attention(page, e):
+    page.locator(".attention-readout").scroll_into_view_if_needed()
+    _wait_for("the first readout", lambda: _shows(page, "attention", e))
+    src0 = _image_src(page, "attention")
+    for word in ("mckinley", "Mans", "anna"):
+        _submit(page.locator(".attention-word input"), word)
+        e.word.value = word
+        shown, _ = _wait_for(f"the readout for {word!r}", lambda: _shows(page, "attention", e))
+        if word == "Mans":
+            assert "outside the vocabulary: ['M']" in shown and "Traceback" not in shown
+    assert "attention anna -> anna (right)" in shown
+    _new_image(page, "attention", src0)          # the attention map is redrawn for a new name
+
+
+def _drive_gradient(page, e):
+    page.locator(".gradient-readout").scroll_into_view_if_needed()
+    _wait_for("the first readout", lambda: _shows(page, "gradient", e))
+    src0 = _image_src(page, "gradient")
+    curve = e.result["mean"]
+
+    _press(page, ".gradient-scale .noUi-handle", "ArrowLeft", 10)      # 1.00 -> 0.50
+    e.scale.value = _slider_value(page, "gradient-scale")
+    assert e.scale.value == pytest.approx(0.5)
+    _wait_for("the curve at 0.5", lambda: _shows(page, "gradient", e))
+    assert np.all(e.result["mean"][1:] < curve[1:])
+    _new_image(page, "gradient", src0)
+
+    page.locator(".gradient-cell select").select_option("gru")
+    e.cell.value = "gru"
+    shown, _ = _wait_for("the GRU's curve", lambda: _shows(page, "gradient", e))
+    assert shown.startswith("gru, recurrent weights x 0.50")
+
+
+DRIVERS = {"sampling": (_drive_sampling, "sampler"), "unit": (_drive_unit, "units"),
+           "attention": (_drive_attention, "names"), "gradient": (_drive_gradient, "gradient")}
+
+
+@pytest.mark.parametrize("css", list(DRIVERS))
+def test_explorer_in_jupyterlab(explorers_page, twins, css):
+    """Each explorer: move its controls on the page, check what the page shows."""
+    drive, name = DRIVERS[css]
+    with _screenshot_on_failure(explorers_page, f"explorer_{css}_failure.png"):
+        drive(explorers_page, twins[name])
