@@ -114,7 +114,7 @@ def test_softmax_reference_passes(capsys):
     (softmax_global_sum, r"whole array sums to 1"),
     (softmax_global_max, r"maximum of each row"),
     (softmax_ignores_T, r"temperature has no effect"),
-    (softmax_in_place, r"changed the logits"),
+    (softmax_in_place, r"changed its input z in place"),
     (softmax_shift_after_exp, r"finite and >= 0"),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_softmax_mistakes_are_caught(mutant, hint):
@@ -224,12 +224,12 @@ def test_bptt_reference_passes(capsys):
 
 
 @pytest.mark.parametrize("mistake, hint", [
-    (dict(accumulate=False), r"dWhh has the right shape but misses the sum over time"),
+    (dict(accumulate=False), r"dWhh: right shape but misses the sum over time"),
     (dict(tanh_prime=False), r"misses the derivative of the tanh"),
     (dict(carry=False), r"misses the gradient from later steps.*dhnext"),
     (dict(whh_t=False), r"carried back with Whh as it is"),
-    (dict(prev_h=False), r"dWhh pairs step t's gradient with h_t"),
-    (dict(transpose_dwhh=True), r"dWhh is transposed"),
+    (dict(prev_h=False), r"dWhh: pairs step t's gradient with h_t"),
+    (dict(transpose_dwhh=True), r"dWhh: transposed"),
     (dict(mean=True), r"loss is the mean over the steps"),
 ], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
 def test_bptt_mistakes_are_caught(mistake, hint):
@@ -641,7 +641,7 @@ def ablate_why_rows(params, units):
 
 
 @pytest.mark.parametrize("mutant, hint", [
-    (ablate_in_place, r"changed the params it was given"),
+    (ablate_in_place, r"changed its input params in place"),
     (ablate_columns, r"columns of Wxh belong to input characters"),
     (ablate_input_only, r"still get input through Whh and bh"),
     (ablate_why_rows, r"rows of Why belong to output characters"),
@@ -728,7 +728,7 @@ def probs_untransposed(params, hs):
     (probs_unnormalised, r"exponentials are not normalised"),
     (probs_no_shift, r"exp overflows.*largest logit of each row"),
     (probs_global_max, r"underflows.*largest logit of each row"),
-    (probs_in_place, r"changed its inputs"),
+    (probs_in_place, r"changed its input params in place"),
     (probs_first_state, r"differ from softmax"),
     (probs_untransposed, r"probs_untransposed\(dict\(.*\), array\(5, 4\)\) raised ValueError"),
 ], ids=lambda v: getattr(v, "__name__", ""))
