@@ -8,6 +8,7 @@ import pytest
 from helpers import binary as B
 from helpers import char_rnn, check, layers
 from helpers.check import ExerciseError
+from helpers.check import nb02_recurrence as nb02
 from helpers.names import bigram_counts as ref_bigram_counts
 from helpers.names import names_vocab
 from helpers.seq2seq import attention_forward as ref_attention_forward
@@ -159,8 +160,31 @@ def step_mixes_batch(x, h, Wxh, Whh, bh):
 
 def test_rnn_step_reference_passes(capsys):
     check.rnn_step_forward(layers.rnn_step_forward)
-    check.rnn_step_forward(lambda *a: layers.rnn_step_forward(*a)[0])   # h alone is fine too
-    assert capsys.readouterr().out.count("RNN step forward: all 5 checks passed") == 2
+    assert capsys.readouterr().out == "RNN step forward: all 6 checks passed\n"
+
+
+def step_caches_preactivation(x, h, Wxh, Whh, bh):
+    a = x @ Wxh.T + h @ Whh.T + bh
+    return np.tanh(a), (x, h, Wxh, Whh, a)
+
+
+def step_cache_order(x, h, Wxh, Whh, bh):
+    hn = np.tanh(x @ Wxh.T + h @ Whh.T + bh)
+    return hn, (h, x, Wxh, Whh, hn)
+
+
+def step_caches_new_state_as_prev(x, h, Wxh, Whh, bh):
+    hn = np.tanh(x @ Wxh.T + h @ Whh.T + bh)
+    return hn, (x, hn, Wxh, Whh, hn)
+
+
+def step_h_only(x, h, Wxh, Whh, bh):
+    return layers.rnn_step_forward(x, h, Wxh, Whh, bh)[0]
+
+
+def step_in_place(x, h, Wxh, Whh, bh):
+    h[:] = np.tanh(x @ Wxh.T + h @ Whh.T + bh)      # the new state written into the caller's h
+    return h, (x, h, Wxh, Whh, h)
 
 
 @pytest.mark.parametrize("mutant, hint", [
@@ -171,6 +195,11 @@ def test_rnn_step_reference_passes(capsys):
     (step_sigmoid, r"sigmoid"),
     (step_wxh_untransposed, r"raised ValueError.*shapes"),
     (step_mixes_batch, r"row n of h must depend only on row n|formula"),
+    (step_caches_preactivation, r"h is right, but the cache gives wrong gradients.*\(x, h_prev, Wxh, Whh, h\)"),
+    (step_cache_order, r"cache .*\(x, h_prev, Wxh, Whh, h\) in that order"),
+    (step_caches_new_state_as_prev, r"h is right, but the cache"),
+    (step_h_only, r"should return \(h, cache\)"),
+    (step_in_place, r"changed its input h in place"),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_rnn_step_mistakes_are_caught(mutant, hint):
     fails_with(lambda: check.rnn_step_forward(mutant), hint)
@@ -178,9 +207,9 @@ def test_rnn_step_mistakes_are_caught(mutant, hint):
 
 # ---------------------------------------------------------------- 02 BPTT (min-char-rnn's lossFun)
 
-def make_lossfun(tanh_prime=True, carry=True, accumulate=True, whh_t=True, prev_h=True,
-                 transpose_dwhh=False, mean=False):
-    """Notebook 02's lossFun, with switches that write in one mistake each."""
+def make_lossfun(copy_dy=True, ps_as="array", loss_as="float"):
+    """Notebook 02's lossFun written out, with switches for mistakes outside the gradients (the
+    gradient mistakes come from the check's own bptt_variant, below)."""
     def lossFun(inputs, targets, hprev, p):
         Wxh, Whh, bh, Why, by = p["Wxh"], p["Whh"], p["bh"], p["Why"], p["by"]
         V = Wxh.shape[1]
@@ -195,19 +224,26 @@ def make_lossfun(tanh_prime=True, carry=True, accumulate=True, whh_t=True, prev_
         g = {k: np.zeros_like(v) for k, v in p.items()}
         dhnext = np.zeros_like(hs[0])
         for t in reversed(range(len(inputs))):
-            dy = np.copy(ps[t])
+            dy = np.copy(ps[t]) if copy_dy else ps[t]
             dy[targets[t]] -= 1
-            dh = Why.T @ dy + (dhnext if carry else 0)
-            dhraw = (1 - hs[t] * hs[t]) * dh if tanh_prime else dh
-            h_in = hs[t - 1] if prev_h else hs[t]
-            contrib = {"Why": np.outer(dy, hs[t]), "by": dy, "bh": dhraw,
-                       "Wxh": np.outer(dhraw, xs[t]),
-                       "Whh": np.outer(h_in, dhraw) if transpose_dwhh else np.outer(dhraw, h_in)}
-            for k, v in contrib.items():
-                g[k] = g[k] + v if (accumulate or k != "Whh") else v
-            dhnext = (Whh.T if whh_t else Whh) @ dhraw
+            dh = Why.T @ dy + dhnext
+            dhraw = (1 - hs[t] * hs[t]) * dh
+            for k, v in {"Why": np.outer(dy, hs[t]), "by": dy, "bh": dhraw,
+                         "Wxh": np.outer(dhraw, xs[t]), "Whh": np.outer(dhraw, hs[t - 1])}.items():
+                g[k] = g[k] + v
+            dhnext = Whh.T @ dhraw
         T = len(inputs)
-        return (loss / T if mean else loss), g, hs, ps
+        out_ps = np.array([ps[t] for t in range(T)]) if ps_as == "array" else ps
+        out_loss = {"float": loss, "list": [loss], "keepdims": np.array([loss])}[loss_as]
+        return out_loss, g, np.array([hs[t] for t in range(T)]), out_ps
+    return lossFun
+
+
+def variant_lossfun(mean=False, **mistake):
+    """A lossFun with one gradient mistake: the check's own bptt_variant, as a learner's function."""
+    def lossFun(inputs, targets, hprev, p):
+        loss, g, hs, ps = nb02.bptt_variant(inputs, targets, hprev, p, **mistake)
+        return (loss / len(inputs) if mean else loss), g, hs, ps
     return lossFun
 
 
@@ -220,20 +256,41 @@ def classic_lossfun(inputs, targets, hprev, p):
 def test_bptt_reference_passes(capsys):
     check.bptt(classic_lossfun)
     check.bptt(make_lossfun())
-    assert capsys.readouterr().out.count("backpropagation through time: all 7 checks passed") == 2
+    check.bptt(make_lossfun(ps_as="dict"))          # min-char-rnn's own dicts of vectors
+    check.bptt(variant_lossfun())
+    assert capsys.readouterr().out.count("backpropagation through time: all 8 checks passed") == 4
 
 
 @pytest.mark.parametrize("mistake, hint", [
-    (dict(accumulate=False), r"dWhh: right shape but misses the sum over time"),
+    (dict(accumulate="first"), r"right shape but misses the sum over time.*not only the last"),
+    (dict(accumulate="last"), r"right shape but misses the sum over time.*not only one step"),
     (dict(tanh_prime=False), r"misses the derivative of the tanh"),
     (dict(carry=False), r"misses the gradient from later steps.*dhnext"),
     (dict(whh_t=False), r"carried back with Whh as it is"),
     (dict(prev_h=False), r"dWhh: pairs step t's gradient with h_t"),
     (dict(transpose_dwhh=True), r"dWhh: transposed"),
+    (dict(onehot=False), r"dby: misses the target"),
     (dict(mean=True), r"loss is the mean over the steps"),
 ], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
 def test_bptt_mistakes_are_caught(mistake, hint):
+    fails_with(lambda: check.bptt(variant_lossfun(**mistake)), hint)
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (dict(copy_dy=False), r"returned ps are not the forward pass's.*dy = ps\[t\] without a copy"),
+    (dict(copy_dy=False, ps_as="dict"), r"returned ps are not the forward pass's"),
+    (dict(loss_as="keepdims"), r"the loss .*should be one number, got an array of shape \(1,\)"),
+    (dict(loss_as="list"), r"the loss .*should be one number"),
+], ids=lambda v: ",".join(f"{k}={w}" for k, w in v.items()) if isinstance(v, dict) else "")
+def test_bptt_mistakes_outside_the_gradients_are_caught(mistake, hint):
     fails_with(lambda: check.bptt(make_lossfun(**mistake)), hint)
+
+
+def test_bptt_changing_the_parameters_is_named():
+    def lossfun_scales_p(inputs, targets, hprev, p):
+        p["by"] -= p["by"].max()                          # "stabilised" in place
+        return classic_lossfun(inputs, targets, hprev, p)
+    fails_with(lambda: check.bptt(lossfun_scales_p), r"changed its input p in place")
 
 
 def test_bptt_wrong_shape_and_missing_key():

@@ -80,10 +80,12 @@ def _describe(args):
             parts.append("Generator")
         elif isinstance(a, dict):
             parts.append("dict(" + ", ".join(f"{k}{np.shape(v)}" for k, v in a.items()) + ")")
-        elif isinstance(a, (list, tuple)) and len(a) > 6:
-            parts.append(f"{type(a).__name__} of {len(a)}")
+        elif isinstance(a, (list, tuple)) and (len(a) > 6 or any(
+                isinstance(v, (np.ndarray, list, tuple, dict)) for v in a)):
+            parts.append(f"{type(a).__name__} of {len(a)}" if len(a) > 6 else
+                         f"{type(a).__name__}({_describe(a)})")
         else:
-            parts.append(repr(a))
+            parts.append(repr(a)[:40])
     return ", ".join(parts)
 
 

@@ -2,12 +2,15 @@
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Check, call, array, same, diagnose, grad_check, shape, tuple_of, sigmoid, softmax_ref
+from ..layers import rnn_step_backward
+from .core import (Check, array, cache_check, call, diagnose, grad_check, same, scalar, shape,
+                   sigmoid, softmax_ref, summary, tuple_of)
 
 
 def rnn_step_forward(step):
-    """Exercise: step(x, h_prev, Wxh, Whh, bh) -> h (N, H) (or (h, cache)), with row vectors:
-    x (N, D), h_prev (N, H), Wxh (H, D), Whh (H, H), bh (H,), h = tanh of the pre-activation."""
+    """Exercise: step(x, h_prev, Wxh, Whh, bh) -> h (N, H), cache, with row vectors:
+    x (N, D), h_prev (N, H), Wxh (H, D), Whh (H, H), bh (H,), h = tanh of the pre-activation,
+    cache = (x, h_prev, Wxh, Whh, h) as helpers.layers.rnn_step_backward reads it."""
     __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = Check("RNN step forward")
     rng = np.random.default_rng(2)
@@ -52,12 +55,18 @@ def rnn_step_forward(step):
     chk.require(same(rows, h), "each example of the batch should be computed on its own: "
                 "row n of h must depend only on row n of x and h_prev")
     chk.ok()
+
+    out = tuple_of(chk, call(chk, step, x, h_prev, Wxh, Whh, bh), 2, "(h, cache)")
+    dh = rng.standard_normal((N, H))
+    cache_check(chk, lambda cache: rnn_step_backward(dh, cache), out[1],
+                (x, h_prev, Wxh, Whh, np.tanh(a)), "(x, h_prev, Wxh, Whh, h) in that order")
     chk.done()
 
 
-def _bptt_ref(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accumulate="all",
+def bptt_variant(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accumulate="all",
               whh_t=True, prev_h=True, transpose_dwhh=False, onehot=True):
-    """min-char-rnn's loss and gradients, with switches that reproduce typical mistakes."""
+    """min-char-rnn's lossFun -> loss, grads, hs (T, H), ps (T, V); each switch writes in one
+    typical mistake (tests/test_check.py uses them as the learner's mutants)."""
     Wxh, Whh, bh, Why, by = p["Wxh"], p["Whh"], p["bh"], p["Why"], p["by"]
     V, T = Wxh.shape[1], len(inputs)
     xs, hs, ps = {}, {-1: hprev}, {}
@@ -86,7 +95,7 @@ def _bptt_ref(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accumul
             elif keep:          # "=" instead of "+=": one step's contribution survives
                 g[k] = v
         dhnext = (Whh.T if whh_t else Whh) @ dhraw
-    return loss, g
+    return loss, g, np.array([hs[t] for t in range(T)]), np.array([ps[t] for t in range(T)])
 
 
 BPTT_KEYS = ("Wxh", "Whh", "bh", "Why", "by")
@@ -106,15 +115,12 @@ def bptt(lossFun):
     inputs = [int(i) for i in rng.integers(0, V, T)]
     targets = [int(i) for i in rng.integers(0, V, T)]
     hprev = np.tanh(rng.standard_normal(H))
-    before = {k: v.copy() for k, v in p.items()}
 
-    out = tuple_of(chk, call(chk, lossFun, inputs, targets, hprev.copy(), p), 2,
-                 "(loss, grads, ...) with grads a dict of the five gradients")
-    chk.require(all(np.array_equal(p[k], before[k]) for k in p),
-                "your function changed the parameters it was given; only read them")
+    out = tuple_of(chk, call(chk, lossFun, inputs, targets, hprev, p), 2,
+                   "(loss, grads, ...) with grads a dict of the five gradients")
     loss, grads = out[0], out[1]
     if not isinstance(grads, dict):
-        chk.fail(f"the second value returned should be a dict of gradients, got {type(grads).__name__}")
+        chk.fail(f"the second value returned should be a dict of gradients, got {summary(grads)}")
     missing = [k for k in BPTT_KEYS if k not in grads]
     chk.require(not missing, f"grads is missing {missing}; it needs one gradient per parameter: "
                 f"{list(BPTT_KEYS)}")
@@ -123,8 +129,8 @@ def bptt(lossFun):
                f" (a gradient has its parameter's shape, like {k})")
     chk.ok()
 
-    want_loss, want = _bptt_ref(inputs, targets, hprev, p)
-    loss = float(np.asarray(loss))
+    want_loss, want, want_hs, want_ps = bptt_variant(inputs, targets, hprev, p)
+    loss = scalar(chk, loss, "the loss (the first value returned)")
     if not np.isclose(loss, want_loss, rtol=1e-9):
         if np.isclose(loss * T, want_loss, rtol=1e-9):
             chk.fail("the loss is the mean over the steps; min-char-rnn sums -ln p(target) over them")
@@ -150,10 +156,23 @@ def bptt(lossFun):
         (dict(onehot=False), "misses the target: the gradient of the loss with respect to "
          "the scores is p minus the one-hot target"),
     ]
-    variants = [(_bptt_ref(inputs, targets, hprev, p, **kw)[1], hint) for kw, hint in mistakes]
+    variants = [(bptt_variant(inputs, targets, hprev, p, **kw)[1], hint) for kw, hint in mistakes]
     for k in ("by", "Why", "bh", "Whh", "Wxh"):
-        f = lambda: _bptt_ref(inputs, targets, hprev, p)[0]
+        f = lambda: bptt_variant(inputs, targets, hprev, p)[0]
         num = numerical_gradient(f, p[k])
         got = np.asarray(grads[k], dtype=np.float64)
         grad_check(chk, got, num, [(v[k], h) for v, h in variants], f"d{k}")
+    if len(out) >= 4:           # the notebook's lossFun also returns the states and probabilities
+        for value, name, ref in ((out[2], "hs", want_hs), (out[3], "ps", want_ps)):
+            if isinstance(value, dict):     # min-char-rnn's own dicts {t: vector}
+                value = [value.get(t) for t in range(T)]
+            got = array(chk, value, f"the returned {name}")
+            if got.shape == ref.shape and not same(got, ref):
+                chk.fail(f"the gradients are right but the returned {name} are not the forward "
+                         f"pass's ({summary(got)}): something in the backward loop writes into "
+                         f"them; dy = ps[t] without a copy makes dy[target] -= 1 change ps[t] "
+                         "too (np.copy first)" if name == "ps" else
+                         f"the gradients are right but the returned hs are not the forward "
+                         f"pass's ({summary(got)}): the backward loop must only read them")
+    chk.ok()
     chk.done()
