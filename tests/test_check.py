@@ -331,6 +331,15 @@ def sample_array(p, rng):
     return rng.choice(len(p), size=1, p=p)
 
 
+def sample_choice_of_p(p, rng):
+    return int(rng.choice(p))                          # draws a probability, not an index
+
+
+def sample_reseeded(p, rng):
+    rng = np.random.default_rng(1234)                  # "for reproducibility", inside
+    return int(rng.choice(len(p), p=p))
+
+
 def test_sample_index_reference_passes(capsys):
     check.sample_index(ref_sample)
     check.sample_index(lambda p, rng: int(np.searchsorted(np.cumsum(p), rng.random(), side="right")))
@@ -338,10 +347,12 @@ def test_sample_index_reference_passes(capsys):
 
 
 @pytest.mark.parametrize("mutant, hint", [
-    (sample_argmax, r"always returns index 3.*most likely"),
+    (sample_argmax, r"always returns the most likely index \(3 here\)"),
     (sample_uniform, r"look uniform"),
     (sample_global, r"same seed gave different draws.*rng you are given"),
-    (sample_own_rng, r"do not change with the generator's seed"),
+    (sample_own_rng, r"same whatever the seed.*do not make or seed a new generator"),
+    (sample_reseeded, r"same whatever the seed.*do not make or seed a new generator"),
+    (sample_choice_of_p, r"always returns 0: rng.choice\(p\) draws one of the probabilities"),
     (sample_off_by_one, r"off by one"),
     (sample_array, r"one index \(an int\).*shape \(1,\)"),
 ], ids=lambda v: getattr(v, "__name__", ""))
@@ -356,9 +367,11 @@ def ref_sample_t(z, T, rng):
 @pytest.mark.parametrize("mutant, hint", [
     (lambda z, T, rng: ref_sample(ref_softmax(np.asarray(z) * T), rng), r"multiplies the logits"),
     (lambda z, T, rng: ref_sample(ref_softmax(z), rng), r"temperature has no effect"),
-    (lambda z, T, rng: int(np.argmax(z)), r"always returns index 2"),
+    (lambda z, T, rng: int(np.argmax(z)), r"always returns the most likely index \(2 here\)"),
     (lambda z, T, rng: sample_uniform(z, rng), r"look uniform"),
-], ids=["times_T", "ignores_T", "argmax", "uniform"])
+    (lambda z, T, rng: sample_choice_of_p(ref_softmax(z, T), rng), r"always returns 0"),
+    (lambda z, T, rng: sample_reseeded(ref_softmax(z, T), rng), r"do not make or seed a new"),
+], ids=["times_T", "ignores_T", "argmax", "uniform", "choice_of_p", "reseeded"])
 def test_sample_with_temperature(mutant, hint, capsys):
     check.sample_with_temperature(ref_sample_t)
     assert "sampling with temperature: all 5 checks passed" in capsys.readouterr().out
@@ -871,11 +884,15 @@ def test_pad_batch_mistakes_are_caught():
 
 # ---------------------------------------------------------------- 03 one character step
 
-def make_char_step(whh_t=False, bias=True, tanh=True, old_h_logits=False, row=False):
+def make_char_step(whh_t=False, bias=True, tanh=True, old_h_logits=False, row=False,
+                   in_place=False):
     def step(params, ix, h):
         col = params["Wxh"][ix] if row else params["Wxh"][:, ix]
         a = col + (params["Whh"].T if whh_t else params["Whh"]) @ h + (params["bh"] if bias else 0)
         h_new = np.tanh(a) if tanh else a
+        if in_place:
+            h[:] = h_new                # every state a caller stores becomes this one array
+            h_new = h
         return h_new, params["Why"] @ (h if old_h_logits else h_new) + params["by"]
     return step
 
@@ -892,6 +909,7 @@ def test_char_step_reference_passes(capsys):
     (dict(tanh=False), r"tanh is missing"),
     (dict(old_h_logits=True), r"computed from the old h"),
     (dict(row=True), r"raised ValueError|shape"),
+    (dict(in_place=True), r"changed its input h in place"),
 ], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
 def test_char_step_mistakes_are_caught(mistake, hint):
     fails_with(lambda: check.char_step(make_char_step(**mistake)), hint)

@@ -75,10 +75,12 @@ def _index(chk, ix):
     return int(a)
 
 
-def _check_sampler(chk, sample, make_args, flip_args, p, K):
-    """Shared properties of a sampler whose distribution over K indices is p (flip_args: the
-    same distribution reversed, to tell the argmax from a generator made inside)."""
+def _check_sampler(chk, sample, args_with, p):
+    """Shared properties of a sampler; args_with(q, rng) are its arguments for the distribution
+    q over K indices (the probabilities, or logits whose softmax is q)."""
     __tracebackhide__ = True
+    K = len(p)
+    make_args = lambda rng: args_with(p, rng)
     first = _draws(chk, sample, make_args, 7, 40)
     chk.require(((first >= 0) & (first < K)).all(),
                 f"indices should lie in 0 .. {K - 1}, got {first.min()} .. {first.max()}")
@@ -89,12 +91,17 @@ def _check_sampler(chk, sample, make_args, flip_args, p, K):
                 "draws: draw only with the rng you are given, not with np.random's global functions")
     other = _draws(chk, sample, make_args, 8, 40)
     if np.array_equal(first, other):
-        flipped = _draws(chk, sample, flip_args, 8, 5)
-        if len(set(first)) == 1 and first[0] == np.argmax(p) and (flipped == K - 1 - first[0]).all():
-            chk.fail(f"it always returns index {first[0]}: draw at random in proportion to the "
-                     "probabilities instead of taking the most likely index")
-        chk.fail("the draws do not change with the generator's seed: use the rng argument "
-                 "instead of making a new generator inside the function")
+        if len(set(first)) == 1 and first[0] == 0 and np.argmax(p) != 0:
+            chk.fail("it always returns 0: rng.choice(p) draws one of the probabilities "
+                     "themselves (and int() of a probability is 0), not an index; draw an index "
+                     "with the probabilities as weights, rng.choice(len(p), p=p)")
+        dists = np.random.default_rng(99).dirichlet(np.ones(K), size=8)
+        picks = [_draws(chk, sample, lambda rng, q=q: args_with(q, rng), 8, 1)[0] for q in dists]
+        if len(set(first)) == 1 and all(k == np.argmax(q) for k, q in zip(picks, dists)):
+            chk.fail(f"it always returns the most likely index ({first[0]} here): draw at random "
+                     "in proportion to the probabilities instead of taking the argmax")
+        chk.fail("the draws are the same whatever the seed of the rng passed in: draw with that "
+                 "rng, and do not make or seed a new generator inside the function")
     chk.ok()
 
     n = 4000
@@ -118,8 +125,7 @@ def sample_index(sample):
     __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = Check("sampling an index")
     p = np.array([0.1, 0.2, 0.3, 0.4])
-    _check_sampler(chk, sample, lambda rng: (p.copy(), rng), lambda rng: (p[::-1].copy(), rng),
-                   p, len(p))
+    _check_sampler(chk, sample, lambda q, rng: (q, rng), p)
     onehot = np.array([0.0, 0.0, 1.0, 0.0, 0.0])
     sure = _draws(chk, sample, lambda rng: (onehot.copy(), rng), 3, 20)
     chk.require((sure == 2).all(), "with all the probability on index 2 every draw should be 2")
@@ -133,8 +139,7 @@ def sample_with_temperature(sample):
     chk = Check("sampling with temperature")
     z = np.array([1.0, 2.0, 3.0, 0.5])
     p1 = softmax_ref(z)
-    _check_sampler(chk, sample, lambda rng: (z.copy(), 1.0, rng),
-                   lambda rng: (z[::-1].copy(), 1.0, rng), p1, len(z))
+    _check_sampler(chk, sample, lambda q, rng: (np.log(q), 1.0, rng), p1)
 
     n = 4000
     pT = softmax_ref(z / 0.5)
