@@ -9,6 +9,7 @@ from helpers import binary as B
 from helpers import char_rnn, check, layers
 from helpers.check import ExerciseError
 from helpers.check import nb02_recurrence as nb02
+from helpers.check import nb04_adder as nb04
 from helpers.names import bigram_counts as ref_bigram_counts
 from helpers.names import names_vocab
 from helpers.seq2seq import attention_forward as ref_attention_forward
@@ -388,19 +389,14 @@ def adder_reference(x, y, hs, ps, Wxh, Whh, Why):
     return g["Wxh"], g["Whh"], g["Why"]
 
 
-def make_adder_bptt(deriv="sigmoid", carry=True, whh_t=True, prev_h=True, out_deriv=True):
-    def bptt(x, y, hs, ps, Wxh, Whh, Why):
-        T, H = x.shape[0], Whh.shape[0]
-        dz = (ps - y) * (ps * (1 - ps) if out_deriv else 1)
-        dh_out = np.outer(dz, Why[0])
-        da, dh_future = np.zeros((T, H)), np.zeros(H)
-        for t in reversed(range(T)):
-            h = hs[t + 1]
-            d = {"sigmoid": h * (1 - h), "tanh": 1 - h * h, "none": 1.0}[deriv]
-            da[t] = (dh_out[t] + (dh_future if carry else 0)) * d
-            dh_future = (Whh.T if whh_t else Whh) @ da[t]
-        return da.T @ x, da.T @ (hs[:-1] if prev_h else hs[1:]), dz[None] @ hs[1:]
-    return bptt
+def make_adder_bptt(**mistake):
+    """Notebook 04's bptt with one mistake: the check's own adder_bptt_variant."""
+    return lambda *args: nb04.adder_bptt_variant(*args, **mistake)
+
+
+def adder_bptt_writes_hs(x, y, hs, ps, Wxh, Whh, Why):
+    hs *= 1 - hs                        # the sigmoid's derivative, computed in place
+    return nb04.adder_bptt_variant(x, y, hs, ps, Wxh, Whh, Why, deriv="none")
 
 
 def test_adder_reference_passes(capsys):
@@ -414,11 +410,15 @@ def test_adder_reference_passes(capsys):
     (dict(deriv="none"), r"misses the sigmoid's derivative"),
     (dict(carry=False), r"future hidden delta is not carried"),
     (dict(whh_t=False), r"Whh as it is.*transpose"),
-    (dict(prev_h=False), r"dWhh: .*pairs step t's delta with h_t"),
+    (dict(prev_h=False), r"dWhh: pairs step t's delta with h_t = hs\[t\]"),
     (dict(out_deriv=False), r"output is a sigmoid too"),
 ], ids=lambda v: ",".join(f"{k}={w}" for k, w in v.items()) if isinstance(v, dict) else "")
 def test_adder_mistakes_are_caught(mistake, hint):
     fails_with(lambda: check.adder_bptt(make_adder_bptt(**mistake)), hint)
+
+
+def test_adder_bptt_writing_into_hs_is_named_not_blamed_on_a_gradient():
+    fails_with(lambda: check.adder_bptt(adder_bptt_writes_hs, T=8, H=16), r"changed its input hs in place")
 
 
 def test_adder_with_globals_needs_the_notebooks_sizes():
@@ -638,12 +638,12 @@ def test_entropy_mistakes_are_caught(mutant, hint):
 
 # ---------------------------------------------------------------- 04 the adder's forward
 
-def make_adder_forward(act="sigmoid", whh_t=False, recurrent=True, ps_prev=False):
+def make_adder_forward(act="sigmoid", whh_t=False, recurrent=True, ps_prev=False, last=0):
     def forward(x, Wxh, Whh, Why):
         T, H = x.shape[0], Whh.shape[0]
         f = sig if act == "sigmoid" else np.tanh
         hs = np.zeros((T + 1, H))
-        for t in range(T):
+        for t in range(T - last):       # last=1: the notebook's range(1, T), one step short
             rec = (hs[t] @ Whh if whh_t else Whh @ hs[t]) if recurrent else 0
             hs[t + 1] = f(Wxh @ x[t] + rec)
         ps = sig((hs[:-1] if ps_prev else hs[1:]) @ Why[0])
@@ -665,7 +665,8 @@ def test_adder_forward_reference_passes(capsys):
     (dict(act="tanh"), r"between 0 and 1: the units are sigmoids"),
     (dict(whh_t=True), r"uses Whh transposed"),
     (dict(recurrent=False), r"does not depend on h_\{t-1\}"),
-    (dict(ps_prev=True), r"ps_t should read h_t = hs\[t \+ 1\]"),
+    (dict(ps_prev=True), r"ps\[t - 1\], the output of step t, should read h_t = hs\[t\]"),
+    (dict(last=1), r"hs\[8\] still 0: the loop never computed step 8.*range\(1, T \+ 1\)"),
 ], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
 def test_adder_forward_mistakes_are_caught(mistake, hint):
     fails_with(lambda: check.adder_forward(make_adder_forward(**mistake)), hint)
