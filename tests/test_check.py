@@ -711,7 +711,41 @@ def ablate_why_rows(params, units):
     return q
 
 
+def ablate_bias_only(params, units):
+    q = {k: v.copy() for k, v in params.items()}
+    q["bh"][units] = 0                  # the unit still gets input through Wxh and Whh
+    return q
+
+
+def ablate_outgoing_whh_only(params, units):
+    q = {k: v.copy() for k, v in params.items()}
+    q["Whh"][:, units] = 0              # silent towards other units, still reaches the output
+    return q
+
+
+def ablate_why_only(params, units):
+    q = {k: v.copy() for k, v in params.items()}
+    q["Why"][:, units] = 0              # silent towards the output, still steers other units
+    return q
+
+
+def ablate_off_by_one(params, units):
+    q = {k: v.copy() for k, v in params.items()}
+    for k in ("Wxh", "Whh", "bh"):
+        q[k][[u + 1 for u in units]] = 0
+    return q
+
+
+def ablate_returns_list(params, units):
+    return [params[k] for k in params]
+
+
 @pytest.mark.parametrize("mutant, hint", [
+    (ablate_bias_only, r"still reach the output.*columns of Why"),
+    (ablate_outgoing_whh_only, r"still reach the output.*columns of Why"),
+    (ablate_why_only, r"still steer the other units through their columns of Whh"),
+    (ablate_off_by_one, r"unit\(s\) \[2, 5\], which should stay on, were changed"),
+    (ablate_returns_list, r"should return a dict like params.*got a list of 5"),
     (ablate_in_place, r"changed its input params in place"),
     (ablate_columns, r"columns of Wxh belong to input characters"),
     (ablate_input_only, r"still get input through Whh and bh"),
