@@ -10,6 +10,7 @@ from helpers import char_rnn, check, layers
 from helpers.check import ExerciseError
 from helpers.check import nb02_recurrence as nb02
 from helpers.check import nb04_adder as nb04
+from helpers.check import nb06_attention as nb06
 from helpers.names import bigram_counts as ref_bigram_counts
 from helpers.names import names_vocab
 from helpers.seq2seq import attention_forward as ref_attention_forward
@@ -196,9 +197,9 @@ def step_in_place(x, h, Wxh, Whh, bh):
     (step_sigmoid, r"sigmoid"),
     (step_wxh_untransposed, r"raised ValueError.*shapes"),
     (step_mixes_batch, r"row n of h must depend only on row n|formula"),
-    (step_caches_preactivation, r"h is right, but the cache gives wrong gradients.*\(x, h_prev, Wxh, Whh, h\)"),
+    (step_caches_preactivation, r"right, but the cache gives wrong gradients.*\(x, h_prev, Wxh, Whh, h\)"),
     (step_cache_order, r"cache .*\(x, h_prev, Wxh, Whh, h\) in that order"),
-    (step_caches_new_state_as_prev, r"h is right, but the cache"),
+    (step_caches_new_state_as_prev, r"right, but the cache"),
     (step_h_only, r"should return \(h, cache\)"),
     (step_in_place, r"changed its input h in place"),
 ], ids=lambda v: getattr(v, "__name__", ""))
@@ -482,7 +483,7 @@ def attention_naive_softmax(hd, he, mask):
 
 def test_attention_reference_passes(capsys):
     check.attention_forward(ref_attention_forward)
-    assert capsys.readouterr().out == "attention forward: all 6 checks passed\n"
+    assert capsys.readouterr().out == "attention forward: all 7 checks passed\n"
 
 
 @pytest.mark.parametrize("mutant, hint", [
@@ -849,27 +850,36 @@ def test_next_char_probs_messages_do_not_show_the_expected_array():
 
 # ---------------------------------------------------------------- 06 attention backward
 
-def make_attention_backward(jacobian=True, keys=True, values=True):
+def make_attention_backward(keepdims=True, **mistake):
+    """The attention backward with one mistake: the check's own attention_backward_variant,
+    reading the cache (hd, he, a) as the learner's function does."""
     def backward(dc, cache):
         hd, he, a = cache
-        da = dc @ he.transpose(0, 2, 1)
-        de = a * (da - (da * a).sum(axis=-1, keepdims=True)) if jacobian else a * da
-        dhe = (a.transpose(0, 2, 1) @ dc if values else 0) + (de.transpose(0, 2, 1) @ hd if keys else 0)
-        return de @ he, dhe
+        if not keepdims:                # the row sum without keepdims=True: (N, Td) against (N, Td, Ts)
+            da = dc @ he.transpose(0, 2, 1)
+            return a * (da - (da * a).sum(axis=-1)), None
+        return nb06.attention_backward_variant(dc, hd, he, a, **mistake)
     return backward
+
+
+def attention_caches_scores(hd, he, mask):
+    e = np.where(mask[:, None, :], hd @ he.transpose(0, 2, 1), -1e9)
+    a = ref_softmax(e, axis=-1)
+    return a @ he, a, (hd, he, e)       # the scores, not the weights
 
 
 def test_attention_backward_reference_passes(capsys):
     from helpers.seq2seq import attention_backward
     check.attention_backward(attention_backward, ref_attention_forward)
     check.attention_backward(make_attention_backward(), ref_attention_forward)
-    assert capsys.readouterr().out.count("attention backward: all 3 checks passed") == 2
+    assert capsys.readouterr().out.count("attention backward: all 4 checks passed") == 2
 
 
 @pytest.mark.parametrize("mistake, hint", [
     (dict(jacobian=False), r"does not go back through the softmax"),
-    (dict(keys=False), r"dhe: dhe misses the path through the scores"),
-    (dict(values=False), r"dhe: dhe misses the path through the context"),
+    (dict(keys=False), r"dhe: misses the path through the scores"),
+    (dict(values=False), r"dhe: misses the path through the context"),
+    (dict(keepdims=False), r"raised ValueError.*broadcast.*Check the shapes"),
 ], ids=lambda v: ",".join(v) if isinstance(v, dict) else "")
 def test_attention_backward_mistakes_are_caught(mistake, hint):
     fails_with(lambda: check.attention_backward(make_attention_backward(**mistake),
@@ -880,6 +890,20 @@ def test_attention_backward_blames_a_wrong_forward_first():
     fails_with(lambda: check.attention_backward(make_attention_backward(),
                                                 lambda *a: attention_no_mask(*a) + (None,)),
                r"make check.attention_forward pass first")
+
+
+def test_attention_cache_of_scores_is_caught_in_both_checks():
+    fails_with(lambda: check.attention_forward(attention_caches_scores),
+               r"right, but the cache gives wrong gradients.*\(hd, he, a\)")
+    fails_with(lambda: check.attention_backward(make_attention_backward(), attention_caches_scores),
+               r"right, but the cache gives wrong gradients")
+
+
+def test_an_exception_message_summarises_the_cache_instead_of_dumping_it():
+    message = fails_with(lambda: check.attention_backward(make_attention_backward(keepdims=False),
+                                                          ref_attention_forward), r"ValueError")
+    assert "tuple(array(2, 3, 5), array(2, 4, 5), array(2, 3, 4))" in message, message
+    assert len(message) < 600, message
 
 
 # ---------------------------------------------------------------- 07 padded batch

@@ -261,8 +261,9 @@ def cache_check(chk, run_backward, mine, reference, what):
         chk.fail(f"the cache cannot be read by the course's backward pass ({type(e).__name__}: "
                  f"{e}); it should be {what}")
     if not all(same(g, w) for g, w in zip(got, want)):
-        chk.fail(f"h is right, but the cache gives wrong gradients when the backward pass reads "
-                 f"it: it should be {what}, holding the values after each activation")
+        chk.fail(f"the values returned are right, but the cache gives wrong gradients when the "
+                 f"backward pass reads it: it should be {what}, holding the values after each "
+                 "activation")
     chk.ok()
 
 

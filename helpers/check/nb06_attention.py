@@ -2,7 +2,9 @@
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Check, call, array, same, diagnose, grad_check, shape, tuple_of, softmax_ref
+from ..seq2seq import attention_backward as course_attention_backward
+from .core import (Check, array, cache_check, call, diagnose, grad_check, same, shape, softmax_ref,
+                   tuple_of)
 
 
 def _attention_ref(hd, he, mask, scale=1.0):
@@ -13,9 +15,10 @@ def _attention_ref(hd, he, mask, scale=1.0):
 
 
 def attention_forward(attend):
-    """Exercise: attend(hd, he, src_mask) -> context c (N, Td, H), weights a (N, Td, Ts)[, cache]:
+    """Exercise: attend(hd, he, src_mask) -> context c (N, Td, H), weights a (N, Td, Ts), cache:
     dot-product attention of every decoder state over the encoder states; src_mask (N, Ts) is
-    True at real characters, False at padding (which must get weight 0)."""
+    True at real characters, False at padding (which must get weight 0); cache = (hd, he, a) as
+    helpers.seq2seq.attention_backward reads it."""
     __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = Check("attention forward")
     rng = np.random.default_rng(6)
@@ -23,8 +26,7 @@ def attention_forward(attend):
     hd, he = rng.standard_normal((N, Td, H)), rng.standard_normal((N, Ts, H))
     mask = np.arange(Ts) < np.array([Ts, 2])[:, None]          # second word: 2 letters, 2 pads
 
-    out = tuple_of(chk, call(chk, attend, hd.copy(), he.copy(), mask.copy()), 2,
-                 "(context, weights[, cache])")
+    out = tuple_of(chk, call(chk, attend, hd, he, mask), 2, "(context, weights, cache)")
     c, a = array(chk, out[0], "the context"), array(chk, out[1], "the weights")
     if a.shape == (N, Ts, Td):
         chk.fail("the weights have shape (N, Ts, Td); they should be (N, Td, Ts): one row per "
@@ -65,7 +67,7 @@ def attention_forward(attend):
                  "(one weight per source position)")
     chk.ok()
 
-    big = call(chk, attend, 30 * hd, 30 * he, mask.copy())
+    big = tuple_of(chk, call(chk, attend, 30 * hd, 30 * he, mask), 2, "(context, weights, cache)")
     c_big, a_big = array(chk, big[0], "the context"), array(chk, big[1], "the weights")
     chk.require(np.isfinite(a_big).all() and np.isfinite(c_big).all(),
                 "large states (scores in the thousands) give inf or nan: the softmax of the "
@@ -73,11 +75,17 @@ def attention_forward(attend):
     chk.require(same(a_big, _attention_ref(30 * hd, 30 * he, mask)[1], 1e-5),
                 "large states (scores in the thousands) give wrong weights: use a stable softmax")
     chk.ok()
+
+    out = tuple_of(chk, out, 3, "(context, weights, cache)")
+    dc = rng.standard_normal(c.shape)
+    cache_check(chk, lambda cache: course_attention_backward(dc, cache), out[2], (hd, he, a_want),
+                "(hd, he, a) with a the weights after the softmax")
     chk.done()
 
 
-def _attention_ref_backward(dc, hd, he, mask, *, jacobian=True, keys=True, values=True):
-    _, a = _attention_ref(hd, he, mask)
+def attention_backward_variant(dc, hd, he, a, *, jacobian=True, keys=True, values=True):
+    """Notebook 06's attention backward from the cache (hd, he, a) -> dhd, dhe; each switch writes
+    in one typical mistake (tests/test_check.py uses them as the learner's mutants)."""
     da = dc @ he.transpose(0, 2, 1)
     de = a * (da - (da * a).sum(axis=-1, keepdims=True)) if jacobian else a * da
     dhe = (a.transpose(0, 2, 1) @ dc if values else 0) + (de.transpose(0, 2, 1) @ hd if keys else 0)
@@ -94,12 +102,15 @@ def attention_backward(backward, forward):
     N, Td, Ts, H = 2, 3, 4, 5
     hd, he = rng.standard_normal((N, Td, H)), rng.standard_normal((N, Ts, H))
     mask = np.arange(Ts) < np.array([Ts, 3])[:, None]
-    out = tuple_of(chk, call(chk, forward, hd.copy(), he.copy(), mask.copy()), 3, "(c, a, cache)")
+    out = tuple_of(chk, call(chk, forward, hd, he, mask), 3, "(c, a, cache)")
     c_want, a_want = _attention_ref(hd, he, mask)
-    chk.require(same(out[0], c_want) and same(out[1], a_want), "your attention forward is "
-                "wrong; make check.attention_forward pass first")
+    chk.require(same(array(chk, out[0], "the context"), c_want) and
+                same(array(chk, out[1], "the weights"), a_want), "the attention forward passed "
+                "in is wrong; make check.attention_forward pass first")
     dc = rng.standard_normal((N, Td, H))
-    grads = tuple_of(chk, call(chk, backward, dc.copy(), out[2]), 2, "(dhd, dhe)")
+    cache_check(chk, lambda cache: course_attention_backward(dc, cache), out[2], (hd, he, a_want),
+                "(hd, he, a): the forward passed in makes a cache the backward cannot use")
+    grads = tuple_of(chk, call(chk, backward, dc, out[2]), 2, "(dhd, dhe)")
     dhd, dhe = array(chk, grads[0], "dhd"), array(chk, grads[1], "dhe")
     shape(chk, dhd, hd.shape, "dhd", " like hd")
     shape(chk, dhe, he.shape, "dhe", " like he")
@@ -109,12 +120,12 @@ def attention_backward(backward, forward):
         (dict(jacobian=False), "the gradient does not go back through the softmax correctly: a "
          "weight's score also lowers every other weight of its row, so subtract the row's "
          "weighted mean of da before multiplying by a"),
-        (dict(keys=False), "dhe misses the path through the scores: he is used twice, as keys "
+        (dict(keys=False), "misses the path through the scores: he is used twice, as keys "
          "(in the scores) and as values (in the context)"),
-        (dict(values=False), "dhe misses the path through the context: he is used twice, as keys "
+        (dict(values=False), "misses the path through the context: he is used twice, as keys "
          "(in the scores) and as values (c = a he)"),
     ]
-    variants = [(_attention_ref_backward(dc, hd, he, mask, **kw), h) for kw, h in mistakes]
+    variants = [(attention_backward_variant(dc, hd, he, a_want, **kw), h) for kw, h in mistakes]
     arrays = [hd.copy(), he.copy()]
 
     def loss():
