@@ -505,13 +505,16 @@ def test_attention_mistakes_are_caught(mutant, hint):
 VOCAB = names_vocab()
 
 
-def counts_with(frame=("\n", "\n"), fancy=False, transpose=False, shift=0):
+def counts_with(frame=("\n", "\n"), fancy=False, transpose=False, shift=0, set_one=False):
     def count(names):
         C = np.zeros((27, 27), dtype=np.int64)
         for name in names:
             ids = VOCAB.encode(frame[0] + name + frame[1])
             if fancy:
                 C[ids[:-1], ids[1:]] += 1
+            elif set_one:
+                for a, b in zip(ids[:-1], ids[1:]):
+                    C[a, b] = 1
             else:
                 for a, b in zip(ids[:-1], ids[1:]):
                     C[a, (b + shift) % 27] += 1
@@ -533,6 +536,7 @@ def test_bigram_reference_passes(capsys):
     (dict(fancy=True), r"counted once.*np.add.at"),
     (dict(transpose=True), r"C is transposed"),
     (dict(shift=1), r"wrong count for the pair"),
+    (dict(set_one=True), r"counted at most once: C\[a, b\] = 1 sets the count"),
 ], ids=lambda v: ",".join(f"{k}" for k in v) if isinstance(v, dict) else "")
 def test_bigram_mistakes_are_caught(mistake, hint):
     fails_with(lambda: check.bigram_counts(counts_with(**mistake)), hint)
@@ -908,10 +912,11 @@ def test_an_exception_message_summarises_the_cache_instead_of_dumping_it():
 
 # ---------------------------------------------------------------- 07 padded batch
 
-def make_pad(short=False, mask_letters_only=False, swap=False, no_start=False):
+def make_pad(short=False, mask_letters_only=False, swap=False, no_start=False, pad_id=0,
+             dtype=np.int64):
     def pad(names):
         T = max(map(len, names)) + (0 if short else 1)
-        x = np.zeros((len(names), T), dtype=np.int64)
+        x = np.full((len(names), T), pad_id, dtype=dtype)
         y, mask = x.copy(), np.zeros((len(names), T), dtype=bool)
         for n, name in enumerate(names):
             ids = VOCAB.encode(("" if no_start else "\n") + name + "\n")
@@ -927,7 +932,7 @@ def test_pad_batch_reference_passes(capsys):
     from helpers.names import pad_batch
     check.pad_batch(pad_batch)
     check.pad_batch(make_pad())
-    assert capsys.readouterr().out.count("padded batch: all 3 checks passed") == 2
+    assert capsys.readouterr().out.count("padded batch: all 4 checks passed") == 2
 
 
 def test_pad_batch_mistakes_are_caught():
@@ -939,6 +944,28 @@ def test_pad_batch_mistakes_are_caught():
         x, y, mask = make_pad()(names)
         return np.roll(x, -1, axis=1), y, mask
     fails_with(lambda: check.pad_batch(pad_no_start), r"x for 'ava' should be the ids of '\\n' \+ name")
+
+
+def pad_ragged(names):
+    xs = [VOCAB.encode("\n" + name) for name in names]             # one list per name, unpadded
+    ys = [VOCAB.encode(name + "\n") for name in names]
+    return xs, ys, [[True] * len(x) for x in xs]
+
+
+def pad_strings(names):
+    return ["\n" + name for name in names], [name + "\n" for name in names], None
+
+
+@pytest.mark.parametrize("mutant, hint", [
+    (make_pad(pad_id=-1), r"x holds \[-1\] at padded positions: pad with id 0"),
+    (make_pad(pad_id=27), r"x holds \[27\] at padded positions"),
+    (make_pad(dtype=np.float64), r"x should hold integer ids.*got dtype float64"),
+    (pad_ragged, r"x should be a NumPy array of numbers, got a list of 3 sequences of different "
+                 r"lengths \(3, 4, 12\): a ragged list"),
+    (pad_strings, r"x should be a NumPy array of numbers, got an array of shape \(3,\), dtype <U12"),
+], ids=["pad_minus_one", "pad_27", "float_ids", "ragged", "strings"])
+def test_pad_batch_padding_ragged_and_types(mutant, hint):
+    fails_with(lambda: check.pad_batch(mutant), hint)
 
 
 # ---------------------------------------------------------------- 03 one character step

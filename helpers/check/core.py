@@ -171,7 +171,8 @@ def _kind(value):
 
 
 def array(chk, value, what, dtype=np.float64):
-    """value as an ndarray of dtype, or a hint in words (None, ragged, not numbers)."""
+    """value as an ndarray of dtype (None: keep its own dtype, which must be numbers or bools),
+    or a hint in words (None, ragged, not numbers)."""
     __tracebackhide__ = True
     if value is None:
         chk.fail(f"{what} is None: is a `return` missing?")
@@ -179,9 +180,12 @@ def array(chk, value, what, dtype=np.float64):
         chk.fail(f"{what} should be a NumPy array of numbers, got {_kind(value)}")
     try:
         with np.errstate(all="ignore"):
-            return np.asarray(value, dtype=dtype)
+            a = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError, OverflowError):
         chk.fail(f"{what} should be a NumPy array of numbers, got {_kind(value)}")
+    if a.dtype.kind not in "biuf":
+        chk.fail(f"{what} should be a NumPy array of numbers, got {summary(a)}")
+    return a
 
 
 def scalar(chk, value, what, hint=""):

@@ -25,7 +25,6 @@ def bigram_counts(count):
     symbols = "\n" + "abcdefghijklmnopqrstuvwxyz"
     names = list(BIGRAM_NAMES)
     C = array(chk, call(chk, count, names), "C")
-    chk.require(names == BIGRAM_NAMES, "your function changed the list of names it was given")
     shape(chk, C, (27, 27), "C", " = (V, V): one row per previous symbol, one column per next")
     chk.ok()
 
@@ -36,6 +35,9 @@ def bigram_counts(count):
     want = _bigram_ref(names)
     total, lengths = C.sum(), [len(n) for n in names]
     if total != want.sum():
+        if np.array_equal(C, want > 0):
+            chk.fail("every pair is counted at most once: C[a, b] = 1 sets the count; add one "
+                     "for each occurrence (C[a, b] += 1)")
         if total == sum(L - 1 for L in lengths):
             chk.fail("only the pairs inside each name are counted: frame each name with '\\n' at "
                      "both ends, so that its start and its end are counted too")
@@ -78,15 +80,16 @@ def pad_batch(pad):
     symbols = "\n" + "abcdefghijklmnopqrstuvwxyz"
     names = ["ava", "christopher", "li"]
     N, T = len(names), max(map(len, names)) + 1
-    out = tuple_of(chk, call(chk, pad, list(names)), 3, "(x, y, mask)")
-    x, y, mask = (np.asarray(a) for a in out[:3])
+    out = tuple_of(chk, call(chk, pad, names), 3, "(x, y, mask)")
+    x, y, mask = (array(chk, a, what, dtype=None) for a, what in zip(out[:3], ("x", "y", "mask")))
     for a, what in ((x, "x"), (y, "y"), (mask, "mask")):
         if a.shape == (N, T - 1):
             chk.fail(f"{what} has shape {a.shape}; with the '\\n' that starts (x) or ends (y) "
                      f"each name, T is the longest name + 1 = {T}")
         shape(chk, a, (N, T), what, " (N, T) with T = longest name + 1")
-    chk.require(np.issubdtype(x.dtype, np.integer) and np.issubdtype(y.dtype, np.integer),
-                "x and y should hold integer ids")
+    for a, what in ((x, "x"), (y, "y")):
+        chk.require(np.issubdtype(a.dtype, np.integer), f"{what} should hold integer ids (an "
+                    f"index into the vocabulary), got dtype {a.dtype}: make it with dtype=np.int64")
     chk.require(np.isin(mask, (0, 1)).all(), "mask should be True/False (or 1/0)")
     mask = mask.astype(bool)
     chk.ok()
@@ -113,5 +116,12 @@ def pad_batch(pad):
         if ys != enc(name + "\n"):
             chk.fail(f"y for {name!r} should be the ids of name + '\\n': x shifted by one, "
                      "ending with '\\n'")
+    chk.ok()
+
+    for a, what in ((x, "x"), (y, "y")):
+        pads = np.unique(a[~mask])
+        chk.require(np.array_equal(pads, [0]), f"{what} holds {pads.tolist()} at padded "
+                    "positions: pad with id 0 (that of '\\n'), which the course's loss expects "
+                    "(the mask keeps it out of the loss)")
     chk.ok()
     chk.done()
