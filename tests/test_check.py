@@ -11,6 +11,7 @@ from helpers.check import ExerciseError
 from helpers.check import nb02_recurrence as nb02
 from helpers.check import nb04_adder as nb04
 from helpers.check import nb06_attention as nb06
+from helpers.check import nb08_gated as nb08
 from helpers.names import bigram_counts as ref_bigram_counts
 from helpers.names import names_vocab
 from helpers.seq2seq import attention_forward as ref_attention_forward
@@ -552,40 +553,47 @@ def sig(z):
     return 1 / (1 + np.exp(-z))
 
 
-def lstm_forward_ref(x, h_prev, c_prev, Wx, Wh, b, order="ifgo", g_act=np.tanh, no_tanh_c=False):
-    """A reference LSTM step written from the formulas (torch's gate order i, f, g, o)."""
-    H = h_prev.shape[1]
+def lstm_forward_ref(x, h_prev, c_prev, Wx, Wh, b, **mistake):
+    """The LSTM step with one forward mistake: the check's own lstm_forward_variant."""
+    return nb08.lstm_forward_variant(x, h_prev, c_prev, Wx, Wh, b, **mistake)
+
+
+def make_lstm_backward(**mistake):
+    """The LSTM step backward with one mistake: the check's own lstm_backward_variant."""
+    return lambda dh, dc, cache: nb08.lstm_backward_variant(dh, dc, cache, **mistake)
+
+
+def lstm_caches_c_as_tc(*args):
+    h, c, (x, Wx, (h_prev, c_prev, Wh, i, f, g, o, tc)) = lstm_forward_ref(*args)
+    return h, c, (x, Wx, (h_prev, c_prev, Wh, i, f, g, o, c))      # tc = c in the cache only
+
+
+def lstm_caches_gates_before_sigmoid(x, h_prev, c_prev, Wx, Wh, b):
     a = x @ Wx.T + h_prev @ Wh.T + b
-    blocks = dict(zip(order, np.split(a, 4, axis=1)))
-    i, f, g, o = sig(blocks["i"]), sig(blocks["f"]), g_act(blocks["g"]), sig(blocks["o"])
+    ai, af, ag, ao = np.split(a, 4, axis=1)
+    i, f, g, o = sig(ai), sig(af), np.tanh(ag), sig(ao)
     c = f * c_prev + i * g
-    tc = c if no_tanh_c else np.tanh(c)
-    assert tc.shape == (x.shape[0], H)
-    return o * tc, c, (x, h_prev, c_prev, Wx, Wh, i, f, g, o, np.tanh(c))
+    return o * np.tanh(c), c, (x, Wx, (h_prev, c_prev, Wh, ai, af, g, ao, np.tanh(c)))
 
 
-def make_lstm_backward(use_dc=True, h_path=True, dtanh="tanh(c)", forget="f", g_deriv="tanh",
-                       gate_deriv="sigmoid", order="ifgo"):
-    def backward(dh, dc, cache):
-        x, h_prev, c_prev, Wx, Wh, i, f, g, o, tc = cache
-        c = np.arctanh(tc)
-        d_tanh = 1 - tc ** 2 if dtanh == "tanh(c)" else 1 - c ** 2
-        dct = (dc if use_dc else 0) + (dh * o * d_tanh if h_path else 0)
-        do, di, df, dg = dh * tc, dct * g, dct * c_prev, dct * i
-        dc_prev = dct * {"f": f, "1-f": 1 - f, "1": 1}[forget]
-        sd = (lambda s: s * (1 - s)) if gate_deriv == "sigmoid" else (lambda s: 1 - s * s)
-        gd = 1 - g * g if g_deriv == "tanh" else g * (1 - g)
-        blocks = {"i": di * sd(i), "f": df * sd(f), "g": dg * gd, "o": do * sd(o)}
-        da = np.concatenate([blocks[k] for k in order], axis=1)
-        return da @ Wx, da @ Wh, dc_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
-    return backward
+def lstm_forget_on_h(x, h_prev, c_prev, Wx, Wh, b):
+    a = x @ Wx.T + h_prev @ Wh.T + b
+    i, f, g, o = sig(a[:, :2]), sig(a[:, 2:4]), np.tanh(a[:, 4:6]), sig(a[:, 6:])
+    c = f * h_prev + i * g                 # the forget gate scales the wrong state
+    return o * np.tanh(c), c, (x, Wx, (h_prev, c_prev, Wh, i, f, g, o, np.tanh(c)))
+
+
+def lstm_backward_dc_in_place(dh, dc, cache):
+    x, Wx, (h_prev, c_prev, Wh, i, f, g, o, tc) = cache
+    dc += dh * o * (1 - tc ** 2)           # changes the caller's dc
+    return nb08.lstm_backward_variant(dh, dc, cache, h_path=False)
 
 
 def test_lstm_reference_passes(capsys):
     check.lstm_step_forward(lstm_forward_ref)
     check.lstm_step_backward(make_lstm_backward(), lstm_forward_ref)
     out = capsys.readouterr().out
-    assert out == "LSTM step forward: all 2 checks passed\nLSTM step backward: all 8 checks passed\n"
+    assert out == "LSTM step forward: all 3 checks passed\nLSTM step backward: all 8 checks passed\n"
 
 
 @pytest.mark.skipif(not hasattr(layers, "lstm_step_backward"), reason="helpers.layers has no LSTM yet")
@@ -598,22 +606,32 @@ def test_lstm_helpers_layers_pass(capsys):
 @pytest.mark.parametrize("mistake, hint", [
     (dict(use_dc=False), r"dc arriving from the next step is not used"),
     (dict(h_path=False), r"misses the path through h = o \* tanh\(c\)"),
-    (dict(dtanh="c"), r"1 - tanh\(c\)\*\*2, not 1 - c\*\*2"),
+    (dict(tanh_c="c"), r"1 - tanh\(c\)\*\*2, not 1 - c\*\*2"),
     (dict(forget="1"), r"dc_prev: .*scaled by the forget gate f"),
     (dict(forget="1-f"), r"multiply by f, not 1 - f"),
     (dict(g_deriv="sigmoid"), r"candidate g is a tanh: its derivative is 1 - g\*\*2"),
     (dict(gate_deriv="tanh"), r"gates i, f, o are sigmoids"),
-    (dict(order="ifog"), r"gate blocks of the gradient are in the wrong order"),
+    (dict(order=(0, 1, 3, 2)), r"gate blocks of the gradient are in the wrong order"),
 ], ids=lambda v: ",".join(f"{k}={w}" for k, w in v.items()) if isinstance(v, dict) else "")
 def test_lstm_backward_mistakes_are_caught(mistake, hint):
     fails_with(lambda: check.lstm_step_backward(make_lstm_backward(**mistake), lstm_forward_ref), hint)
 
 
+def test_lstm_backward_changing_dc_in_place_is_named():
+    fails_with(lambda: check.lstm_step_backward(lstm_backward_dc_in_place, layers.lstm_step_forward),
+               r"changed its input dc in place")
+
+
 @pytest.mark.parametrize("forward, hint", [
     (lambda *a: lstm_forward_ref(*a, order="ifog"), r"gate blocks are taken in the wrong order"),
-    (lambda *a: lstm_forward_ref(*a, g_act=sig), r"candidate g should be a tanh"),
-    (lambda *a: lstm_forward_ref(*a, no_tanh_c=True), r"tanh of the cell state is missing"),
-], ids=["order", "g_sigmoid", "no_tanh_c"])
+    (lambda *a: lstm_forward_ref(*a, g_act="sigmoid"), r"candidate g should be a tanh"),
+    (lambda *a: lstm_forward_ref(*a, tanh_c=False), r"tanh of the cell state is missing"),
+    (lambda *a: lstm_forward_ref(*a, bias=False), r"bias b is not added"),
+    (lstm_caches_c_as_tc, r"right, but the cache gives wrong gradients.*tc = tanh\(c\)"),
+    (lstm_caches_gates_before_sigmoid, r"right, but the cache gives wrong gradients"),
+    (lstm_forget_on_h, r"forget gate's term is wrong: f .* scales c_prev"),
+], ids=["order", "g_sigmoid", "no_tanh_c", "no_bias", "cache_tc_c", "cache_pre_sigmoid",
+        "forget_on_h"])
 def test_lstm_forward_mistakes_are_caught(forward, hint):
     fails_with(lambda: check.lstm_step_forward(forward), hint)
     # the backward check checks the forward first: a wrong cache is not blamed on the backward
@@ -1008,40 +1026,33 @@ def test_a_missing_return_is_named():
 
 # ---------------------------------------------------------------- 08 the GRU step
 
-def gru_forward_ref(x, h_prev, Wx, Wh, bx, bh, swap_z=False, reset_before=False, order="rzn"):
-    """A reference GRU step written from the formulas (torch's blocks r, z, n)."""
-    H = h_prev.shape[1]
-    gx = dict(zip(order, np.split(x @ Wx.T + bx, 3, axis=1)))
-    gh = dict(zip(order, np.split(h_prev @ Wh.T + bh, 3, axis=1)))
-    Wn = dict(zip(order, np.split(Wh, 3)))["n"]
-    bn = dict(zip(order, np.split(bh, 3)))["n"]
-    r, z = sig(gx["r"] + gh["r"]), sig(gx["z"] + gh["z"])
-    n = np.tanh(gx["n"] + ((r * h_prev) @ Wn.T + bn if reset_before else r * gh["n"]))
-    h = z * n + (1 - z) * h_prev if swap_z else (1 - z) * n + z * h_prev
-    assert h.shape == (x.shape[0], H)
-    return h, (x, h_prev, Wx, Wh, r, z, n, gh["n"])
+def gru_forward_ref(x, h_prev, Wx, Wh, bx, bh, **mistake):
+    """The GRU step with one forward mistake: the check's own gru_forward_variant."""
+    return nb08.gru_forward_variant(x, h_prev, Wx, Wh, bx, bh, **mistake)
 
 
-def make_gru_backward(direct=True, keep="z", dz_sign=1, r_in_n=True, tanh_deriv=True):
-    def backward(dh, cache):
-        x, h_prev, Wx, Wh, r, z, n, hn = cache
-        dn = dh * (1 - z)
-        dz = dz_sign * dh * (h_prev - n)
-        dan = dn * (1 - n * n) if tanh_deriv else dn
-        dar = dan * hn * r * (1 - r)
-        daz = dz * z * (1 - z)
-        dax = np.concatenate([dar, daz, dan], axis=1)
-        dah = np.concatenate([dar, daz, dan * r if r_in_n else dan], axis=1)
-        dh_prev = ({"z": dh * z, "1-z": dh * (1 - z)}[keep] if direct else 0) + dah @ Wh
-        return dax @ Wx, dh_prev, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0), dah.sum(axis=0)
-    return backward
+def make_gru_backward(**mistake):
+    """The GRU step backward with one mistake: the check's own gru_backward_variant."""
+    return lambda dh, cache: nb08.gru_backward_variant(dh, cache, **mistake)
+
+
+def gru_caches_n_hat_after_reset(*args):
+    h, (x, Wx, (h_prev, Wh, r, z, n, n_hat)) = gru_forward_ref(*args)
+    return h, (x, Wx, (h_prev, Wh, r, z, n, r * n_hat))
+
+
+def gru_z_from_x_only(x, h_prev, Wx, Wh, bx, bh):
+    ax, ah = x @ Wx.T + bx, h_prev @ Wh.T + bh
+    r, z = sig(ax[:, :2] + ah[:, :2]), sig(ax[:, 2:4])      # the update gate misses its h part
+    n = np.tanh(ax[:, 4:] + r * ah[:, 4:])
+    return (1 - z) * n + z * h_prev, (x, Wx, (h_prev, Wh, r, z, n, ah[:, 4:]))
 
 
 def test_gru_reference_passes(capsys):
     check.gru_step_forward(gru_forward_ref)
     check.gru_step_backward(make_gru_backward(), gru_forward_ref)
     out = capsys.readouterr().out
-    assert out == "GRU step forward: all 2 checks passed\nGRU step backward: all 8 checks passed\n"
+    assert out == "GRU step forward: all 3 checks passed\nGRU step backward: all 8 checks passed\n"
 
 
 @pytest.mark.skipif(not hasattr(layers, "gru_step_backward"), reason="helpers.layers has no GRU yet")
@@ -1065,8 +1076,11 @@ def test_gru_backward_mistakes_are_caught(mistake, hint):
 @pytest.mark.parametrize("forward, hint", [
     (lambda *a: gru_forward_ref(*a, swap_z=True), r"update gate is used the other way round"),
     (lambda *a: gru_forward_ref(*a, reset_before=True), r"reset gate should scale"),
-    (lambda *a: gru_forward_ref(*a, order="zrn"), r"gate blocks are taken in the wrong order"),
-], ids=["swap_z", "reset_before", "order"])
+    (lambda *a: gru_forward_ref(*a, order=(1, 0, 2)), r"gate blocks are taken in the wrong order"),
+    (lambda *a: gru_forward_ref(*a, bn_outside=True), r"bh's n block is added outside the reset gate"),
+    (gru_caches_n_hat_after_reset, r"right, but the cache gives wrong gradients.*n_hat"),
+    (gru_z_from_x_only, r"check the update gate z"),
+], ids=["swap_z", "reset_before", "order", "bn_outside", "cache_n_hat", "z_from_x"])
 def test_gru_forward_mistakes_are_caught(forward, hint):
     fails_with(lambda: check.gru_step_forward(forward), hint)
     fails_with(lambda: check.gru_step_backward(make_gru_backward(), forward), hint)

@@ -1,25 +1,40 @@
-"""Notebook 08's checks: the LSTM step forward and backward (08.1, 08.2), the GRU's (08.3, 08.4)."""
+"""Notebook 08's checks: the LSTM step forward and backward (08.1, 08.2), the GRU's (08.3, 08.4).
+
+The caches are laid out as helpers.layers lays them out (the notebook's given return lines):
+LSTM (x, Wx, (h_prev, c_prev, Wh, i, f, g, o, tc)), GRU (x, Wx, (h_prev, Wh, r, z, n, n_hat)).
+A forward's cache is checked by running the course's backward on it."""
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Check, call, array, same, diagnose, grad_check, shape, tuple_of, sigmoid
+from ..layers import gru_step_backward as course_gru_backward
+from ..layers import lstm_step_backward as course_lstm_backward
+from .core import (Check, array, cache_check, call, diagnose, grad_check, same, shape, sigmoid,
+                   tuple_of)
+
+GRADIENT_SHAPE = " (a gradient has the shape of what it is the gradient of)"
 
 
-def _lstm_ref_forward(x, h_prev, c_prev, Wx, Wh, b):
-    H = h_prev.shape[1]
-    a = x @ Wx.T + h_prev @ Wh.T + b
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+# ---------------------------------------------------------------- the LSTM step
+
+def lstm_forward_variant(x, h_prev, c_prev, Wx, Wh, b, *, order="ifgo", g_act="tanh",
+                         tanh_c=True, bias=True):
+    """The LSTM step -> h, c, cache; each switch writes in one typical mistake of the forward
+    (tests/test_check.py uses them as the learner's mutants)."""
+    a = x @ Wx.T + h_prev @ Wh.T + (b if bias else 0)
+    blocks = dict(zip(order, np.split(a, 4, axis=1)))
+    i, f, o = sigmoid(blocks["i"]), sigmoid(blocks["f"]), sigmoid(blocks["o"])
+    g = np.tanh(blocks["g"]) if g_act == "tanh" else sigmoid(blocks["g"])
     c = f * c_prev + i * g
-    return o * np.tanh(c), c, (i, f, g, o)
-
-
-def _lstm_ref_backward(dh, dc, x, h_prev, c_prev, Wx, Wh, b, *, use_dc=True, h_path=True,
-                       tanh_c="right", forget="f", g_deriv="tanh", gate_deriv="sigmoid",
-                       order=(0, 1, 2, 3)):
-    h, c, (i, f, g, o) = _lstm_ref_forward(x, h_prev, c_prev, Wx, Wh, b)
     tc = np.tanh(c)
-    dtc = {"right": 1 - tc * tc, "c": 1 - c * c}[tanh_c]
+    return o * (tc if tanh_c else c), c, (x, Wx, (h_prev, c_prev, Wh, i, f, g, o, tc))
+
+
+def lstm_backward_variant(dh, dc, cache, *, use_dc=True, h_path=True, tanh_c="right", forget="f",
+                          g_deriv="tanh", gate_deriv="sigmoid", order=(0, 1, 2, 3)):
+    """The LSTM step backward from the cache -> dx, dh_prev, dc_prev, dWx, dWh, db; each switch
+    writes in one typical mistake (tests/test_check.py uses them as the learner's mutants)."""
+    x, Wx, (h_prev, c_prev, Wh, i, f, g, o, tc) = cache
+    dtc = {"right": 1 - tc * tc, "c": 1 - np.arctanh(tc) ** 2}[tanh_c]
     dct = (dc if use_dc else 0) + (dh * o * dtc if h_path else 0)
     do, di, df, dg = dh * tc, dct * g, dct * c_prev, dct * i
     dc_prev = dct * {"f": f, "1-f": 1 - f, "1": 1.0}[forget]
@@ -37,45 +52,69 @@ def _lstm_inputs(seed=8, N=3, D=4, H=2):
             0.6 * rng.standard_normal((4 * H, H)), 0.6 * rng.standard_normal(4 * H))
 
 
-def _check_lstm_forward(chk, forward):
-    """Run forward on fixed inputs; fail with a hint unless h and c are right. -> inputs, cache."""
-    __tracebackhide__ = True
-    args = _lstm_inputs()
+def _lstm_suspect(chk, forward, args):
+    """Which part of the LSTM step is wrong, found by probing with zero weights (so every gate
+    is the sigmoid or tanh of its bias alone)."""
     x, h_prev, c_prev, Wx, Wh, b = args
     N, H = h_prev.shape
-    out = tuple_of(chk, call(chk, forward, *(a.copy() for a in args)), 3, "(h, c, cache)")
+    zero = (np.zeros_like(Wx), np.zeros_like(Wh))
+    bi, bf, bg, bo = np.split(b, 4)
+
+    def probe(c0):             # h_prev = 0 too: with Wh = 0 it must not matter
+        out = tuple_of(chk, call(chk, forward, x, np.zeros((N, H)), c0, *zero, b), 2,
+                       "(h, c, cache)")
+        return array(chk, out[0], "h"), array(chk, out[1], "c")
+
+    h, c = probe(np.zeros((N, H)))
+    if not same(c, np.broadcast_to(sigmoid(bi) * np.tanh(bg), (N, H))):
+        return ("with c_prev = 0, c should be i * g: check the input gate i (the sigmoid of block "
+                "0, rows 0:H) and the candidate g (the tanh of block 2, rows 2H:3H)")
+    h, c = probe(c_prev)
+    if not same(c, sigmoid(bf) * c_prev + sigmoid(bi) * np.tanh(bg)):
+        return ("the forget gate's term is wrong: f (the sigmoid of block 1, rows H:2H) scales "
+                "c_prev, c = f * c_prev + i * g")
+    if not same(h, sigmoid(bo) * np.tanh(c)):
+        return ("c is right but h is not: h = o * tanh(c), with o the sigmoid of block 3 (rows "
+                "3H:4H)")
+    return ("every gate is right from its bias alone, so the products are wrong: "
+            "a = x @ Wx.T + h_prev @ Wh.T + b for row vectors (N, D) and (N, H)")
+
+
+def _check_lstm_forward(chk, forward):
+    """Run forward on fixed inputs; fail with a hint unless h, c and the cache are right.
+    -> inputs, the forward's cache."""
+    __tracebackhide__ = True
+    args = _lstm_inputs()
+    N, H = args[1].shape
+    out = tuple_of(chk, call(chk, forward, *args), 3, "(h, c, cache)")
     h, c = array(chk, out[0], "h"), array(chk, out[1], "c")
     shape(chk, h, (N, H), "h", " (N, H)")
     shape(chk, c, (N, H), "c", " (N, H)")
-    h_want, c_want, (i, f, g, o) = _lstm_ref_forward(*args)
+    h_want, c_want, cache_want = lstm_forward_variant(*args)
     if not (same(h, h_want) and same(c, c_want)):
-        perm = lambda W, k: np.concatenate([W[j * H:(j + 1) * H] for j in k])
-        ifog = _lstm_ref_forward(x, h_prev, c_prev, perm(Wx, (0, 1, 3, 2)), perm(Wh, (0, 1, 3, 2)),
-                                 perm(b, (0, 1, 3, 2)))
-        a = x @ Wx.T + h_prev @ Wh.T + b
-        g_sig = sigmoid(a[:, 2 * H:3 * H])
-        hint = diagnose(c, [(ifog[1], "the gate blocks are taken in the wrong order: the rows "
-                              "of Wx, Wh and b are the blocks i, f, g, o, H rows each"),
-                             (f * c_prev + i * g_sig, "the candidate g should be a tanh, not a "
-                              "sigmoid"),
-                             (f * c_prev + g, "the candidate g enters the cell without the input "
-                              "gate i"),
-                             (c_prev + i * g, "the old cell state is not scaled by the forget gate f"),
-                             ((1 - f) * c_prev + i * g, "the old cell state is scaled by 1 - f; "
-                              "the forget gate keeps f of it")])
+        hint = diagnose(c, [
+            (lstm_forward_variant(*args, order="ifog")[1], "the gate blocks are taken in the "
+             "wrong order: the rows of Wx, Wh and b are the blocks i, f, g, o, H rows each"),
+            (lstm_forward_variant(*args, g_act="sigmoid")[1], "the candidate g should be a tanh, "
+             "not a sigmoid"),
+            (lstm_forward_variant(*args, bias=False)[1], "the bias b is not added to a")])
         if hint is None and same(c, c_want):
+            o = cache_want[2][6]
             hint = diagnose(h, [(o * c_want, "h should be o * tanh(c): the tanh of the cell "
-                                  "state is missing"),
-                                 (np.tanh(c_want), "h should be o * tanh(c): the output gate is missing")])
-        chk.fail(hint or ("c (the new cell state) is wrong" if not same(c, c_want) else "h is wrong")
-                 + "; check each gate against the formulas")
-    return args, out[2]
+                                 "state is missing"),
+                                (np.tanh(c_want), "h should be o * tanh(c): the output gate is "
+                                 "missing")])
+        chk.fail(hint or _lstm_suspect(chk, forward, args))
+    dh, dc = np.random.default_rng(11).standard_normal((2, N, H))
+    cache_check(chk, lambda cache: course_lstm_backward(dh, dc, cache), out[2], cache_want,
+                "(x, Wx, (h_prev, c_prev, Wh, i, f, g, o, tc)) with tc = tanh(c)")
+    return args, out[2], cache_want
 
 
 def lstm_step_forward(forward):
     """Exercise: forward(x, h_prev, c_prev, Wx, Wh, b) -> h, c, cache; Wx (4H, D), Wh (4H, H),
     b (4H,), gate blocks i, f, g, o (torch's order), i, f, o sigmoids, g tanh,
-    c = f * c_prev + i * g, h = o * tanh(c)."""
+    c = f * c_prev + i * g, h = o * tanh(c); the cache laid out as helpers.layers'."""
     __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = Check("LSTM step forward")
     _check_lstm_forward(chk, forward)
@@ -83,8 +122,9 @@ def lstm_step_forward(forward):
     N, D, H = 2, 3, 2
     rng = np.random.default_rng(9)
     c_prev = rng.standard_normal((N, H))
-    out = call(chk, forward, rng.standard_normal((N, D)), rng.standard_normal((N, H)), c_prev,
-                np.zeros((4 * H, D)), np.zeros((4 * H, H)), np.zeros(4 * H))
+    out = tuple_of(chk, call(chk, forward, rng.standard_normal((N, D)), rng.standard_normal((N, H)),
+                             c_prev, np.zeros((4 * H, D)), np.zeros((4 * H, H)), np.zeros(4 * H)),
+                   3, "(h, c, cache)")
     h, c = array(chk, out[0], "h"), array(chk, out[1], "c")
     chk.require(same(c, 0.5 * c_prev) and same(h, 0.5 * np.tanh(0.5 * c_prev)),
                 "with all weights and biases 0 every gate is sigmoid(0) = 0.5 and g = tanh(0) = 0, "
@@ -95,22 +135,20 @@ def lstm_step_forward(forward):
 
 def lstm_step_backward(backward, forward):
     """Exercise: backward(dh, dc, cache) -> dx, dh_prev, dc_prev, dWx, dWh, db, with the cache
-    made by your forward(x, h_prev, c_prev, Wx, Wh, b) -> h, c, cache (checked first).
-    dh, dc: upstream gradients of h and of c (dc comes from the next step's cell state)."""
+    made by forward(x, h_prev, c_prev, Wx, Wh, b) -> h, c, cache (checked first: yours, or the
+    course's helpers.layers.lstm_step_forward). dh, dc: upstream gradients of h and of c."""
     __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = Check("LSTM step backward")
-    args, cache = _check_lstm_forward(chk, forward)
-    chk.ok()
+    args, cache, cache_want = _check_lstm_forward(chk, forward)
     x, h_prev, c_prev, Wx, Wh, b = args
     rng = np.random.default_rng(10)
     dh, dc = rng.standard_normal(h_prev.shape), rng.standard_normal(h_prev.shape)
 
     names = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
-    out = tuple_of(chk, call(chk, backward, dh.copy(), dc.copy(), cache), 6,
-                 "(dx, dh_prev, dc_prev, dWx, dWh, db)")
+    out = tuple_of(chk, call(chk, backward, dh, dc, cache), 6, "(" + ", ".join(names) + ")")
     grads = [array(chk, g, n) for g, n in zip(out[:6], names)]
     for g, n, a in zip(grads, names, (x, h_prev, c_prev, Wx, Wh, b)):
-        shape(chk, g, a.shape, n, " (a gradient has the shape of what it is the gradient of)")
+        shape(chk, g, a.shape, n, GRADIENT_SHAPE)
     chk.ok()
 
     mistakes = [
@@ -128,11 +166,11 @@ def lstm_step_backward(backward, forward):
         (dict(order=(0, 1, 3, 2)), "the gate blocks of the gradient are in the wrong order: keep "
          "i, f, g, o, as in Wx, Wh and b"),
     ]
-    variants = [(_lstm_ref_backward(dh, dc, *args, **kw), hint) for kw, hint in mistakes]
+    variants = [(lstm_backward_variant(dh, dc, cache_want, **kw), hint) for kw, hint in mistakes]
     arrays = [a.copy() for a in args]
 
     def loss():
-        h, c, _ = _lstm_ref_forward(*arrays)
+        h, c, _ = lstm_forward_variant(*arrays)
         return np.sum(dh * h) + np.sum(dc * c)
 
     for k in (2, 5, 4, 3, 1, 0):        # dc_prev first: it is the simplest path
@@ -141,34 +179,38 @@ def lstm_step_backward(backward, forward):
     chk.done()
 
 
+# ---------------------------------------------------------------- the GRU step
 
-def _gru_ref_forward(x, h_prev, Wx, Wh, bx, bh, *, swap_z=False, reset_before=False,
-                     order=(0, 1, 2)):
+def gru_forward_variant(x, h_prev, Wx, Wh, bx, bh, *, swap_z=False, reset_before=False,
+                        order=(0, 1, 2), bn_outside=False):
+    """The GRU step -> h, cache; each switch writes in one typical mistake of the forward
+    (tests/test_check.py uses them as the learner's mutants)."""
     H = h_prev.shape[1]
     blocks = lambda W: np.concatenate([W[k * H:(k + 1) * H] for k in order])
     Wx, Wh, bx, bh = blocks(Wx), blocks(Wh), blocks(bx), blocks(bh)
     ax, ah = x @ Wx.T + bx, h_prev @ Wh.T + bh
     r = sigmoid(ax[:, :H] + ah[:, :H])
     z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
+    n_hat = ah[:, 2 * H:]
     if reset_before:
         n = np.tanh(ax[:, 2 * H:] + (r * h_prev) @ Wh[2 * H:].T + bh[2 * H:])
+    elif bn_outside:                    # bh's n block added after the reset gate, not scaled by r
+        n = np.tanh(ax[:, 2 * H:] + r * (n_hat - bh[2 * H:]) + bh[2 * H:])
     else:
-        n = np.tanh(ax[:, 2 * H:] + r * ah[:, 2 * H:])
-    return (z * n + (1 - z) * h_prev) if swap_z else ((1 - z) * n + z * h_prev)
+        n = np.tanh(ax[:, 2 * H:] + r * n_hat)
+    h = (z * n + (1 - z) * h_prev) if swap_z else ((1 - z) * n + z * h_prev)
+    return h, (x, Wx, (h_prev, Wh, r, z, n, n_hat))
 
 
-def _gru_ref_backward(dh, x, h_prev, Wx, Wh, bx, bh, *, direct=True, keep="z", dz_sign=1,
-                      r_in_n=True, tanh_deriv=True):
-    H = h_prev.shape[1]
-    ax, ah = x @ Wx.T + bx, h_prev @ Wh.T + bh
-    r = sigmoid(ax[:, :H] + ah[:, :H])
-    z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
-    hn = ah[:, 2 * H:]
-    n = np.tanh(ax[:, 2 * H:] + r * hn)
+def gru_backward_variant(dh, cache, *, direct=True, keep="z", dz_sign=1, r_in_n=True,
+                         tanh_deriv=True):
+    """The GRU step backward from the cache -> dx, dh_prev, dWx, dWh, dbx, dbh; each switch
+    writes in one typical mistake (tests/test_check.py uses them as the learner's mutants)."""
+    x, Wx, (h_prev, Wh, r, z, n, n_hat) = cache
     dn = dh * (1 - z)
     dz = dz_sign * dh * (h_prev - n)
     dan = dn * (1 - n * n) if tanh_deriv else dn
-    dar = dan * hn * r * (1 - r)
+    dar = dan * n_hat * r * (1 - r)
     daz = dz * z * (1 - z)
     dax = np.concatenate([dar, daz, dan], axis=1)
     dah = np.concatenate([dar, daz, dan * r if r_in_n else dan], axis=1)
@@ -184,59 +226,92 @@ def _gru_inputs(seed=16, N=3, D=4, H=2):
             0.6 * rng.standard_normal(3 * H), 0.6 * rng.standard_normal(3 * H))
 
 
+def _gru_suspect(chk, forward, args):
+    """Which part of the GRU step is wrong, found by probing with zero weights."""
+    x, h_prev, Wx, Wh, bx, bh = args
+    zero = (np.zeros_like(Wx), np.zeros_like(Wh))
+    (rx, zx, nx), (rh, zh, nh) = np.split(bx, 3), np.split(bh, 3)
+    r, z = sigmoid(rx + rh), sigmoid(zx + zh)
+
+    def probe(bh_probe):
+        out = tuple_of(chk, call(chk, forward, x, h_prev, *zero, bx, bh_probe), 2, "(h, cache)")
+        return array(chk, out[0], "h")
+
+    no_n_hat = np.concatenate([rh, zh, np.zeros_like(nh)])
+    if not same(probe(no_n_hat), (1 - z) * np.tanh(nx) + z * h_prev):
+        return ("with Wh = 0 and bh's n block 0 the reset gate plays no part, and h is still "
+                "wrong: check the update gate z (the sigmoid of block 1, rows H:2H, of both "
+                "products) and h = (1 - z) * n + z * h_prev")
+    if not same(probe(bh), (1 - z) * np.tanh(nx + r * nh) + z * h_prev):
+        return ("the reset gate is wrong: r (the sigmoid of block 0) scales the whole of "
+                "n_hat = Wh_n h_prev + bh_n, bh's n block included, inside the tanh")
+    return ("every gate is right from its biases alone, so the products are wrong: "
+            "x @ Wx.T + bx and h_prev @ Wh.T + bh for row vectors (N, D) and (N, H)")
+
+
 def _check_gru_forward(chk, forward):
-    """Run forward on fixed inputs; fail with a hint unless h is right. -> inputs, cache."""
+    """Run forward on fixed inputs; fail with a hint unless h and the cache are right.
+    -> inputs, the forward's cache, the reference cache."""
     __tracebackhide__ = True
     args = _gru_inputs()
     N, H = args[1].shape
-    out = tuple_of(chk, call(chk, forward, *(a.copy() for a in args)), 2, "(h, cache)")
+    out = tuple_of(chk, call(chk, forward, *args), 2, "(h, cache)")
     h = array(chk, out[0], "h")
     shape(chk, h, (N, H), "h", " (N, H)")
-    if not same(h, _gru_ref_forward(*args)):
+    h_want, cache_want = gru_forward_variant(*args)
+    if not same(h, h_want):
         hint = diagnose(h, [
-            (_gru_ref_forward(*args, swap_z=True), "the update gate is used the other way round: "
-             "z is the share of the OLD state that is kept, 1 - z the share of the candidate n"),
-            (_gru_ref_forward(*args, reset_before=True), "the reset gate should scale "
+            (gru_forward_variant(*args, swap_z=True)[0], "the update gate is used the other way "
+             "round: z is the share of the OLD state that is kept, 1 - z the share of the "
+             "candidate n"),
+            (gru_forward_variant(*args, reset_before=True)[0], "the reset gate should scale "
              "Wh_n h_prev + bh_n (torch's GRU), not h_prev before the product"),
-            (_gru_ref_forward(*args, order=(1, 0, 2)), "the gate blocks are taken in the wrong "
-             "order: the rows of Wx, Wh, bx and bh are the blocks r, z, n, H rows each")])
-        chk.fail(hint or "h is wrong; check each gate against the formulas")
-    return args, out[1]
+            (gru_forward_variant(*args, bn_outside=True)[0], "bh's n block is added outside the "
+             "reset gate: r scales all of n_hat = Wh_n h_prev + bh_n, bias included"),
+            (gru_forward_variant(*args, order=(1, 0, 2))[0], "the gate blocks are taken in the "
+             "wrong order: the rows of Wx, Wh, bx and bh are the blocks r, z, n, H rows each")])
+        chk.fail(hint or _gru_suspect(chk, forward, args))
+    dh = np.random.default_rng(19).standard_normal((N, H))
+    cache_check(chk, lambda cache: course_gru_backward(dh, cache), out[1], cache_want,
+                "(x, Wx, (h_prev, Wh, r, z, n, n_hat)) with n_hat = Wh_n h_prev + bh_n before "
+                "the reset gate scales it")
+    return args, out[1], cache_want
 
 
 def gru_step_forward(forward):
     """Exercise: forward(x, h_prev, Wx, Wh, bx, bh) -> h, cache; Wx (3H, D), Wh (3H, H),
     bx, bh (3H,), blocks r, z, n (torch's order); r, z sigmoids,
-    n = tanh(Wx_n x + bx_n + r * (Wh_n h_prev + bh_n)), h = (1 - z) * n + z * h_prev."""
+    n = tanh(Wx_n x + bx_n + r * (Wh_n h_prev + bh_n)), h = (1 - z) * n + z * h_prev;
+    the cache laid out as helpers.layers'."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = Check("GRU step forward")
-    __tracebackhide__ = True
     _check_gru_forward(chk, forward)
     chk.ok()
     N, D, H = 2, 3, 2
     rng = np.random.default_rng(17)
     h_prev = rng.standard_normal((N, H))
-    out = call(chk, forward, rng.standard_normal((N, D)), h_prev, np.zeros((3 * H, D)),
-                np.zeros((3 * H, H)), np.zeros(3 * H), np.zeros(3 * H))
-    h = array(chk, out[0] if isinstance(out, (tuple, list)) else out, "h")
-    chk.require(same(h, 0.5 * h_prev), "with all weights and biases 0, z = 0.5 and n = 0, so h "
-                "should be h_prev / 2")
+    out = tuple_of(chk, call(chk, forward, rng.standard_normal((N, D)), h_prev,
+                             np.zeros((3 * H, D)), np.zeros((3 * H, H)), np.zeros(3 * H),
+                             np.zeros(3 * H)), 2, "(h, cache)")
+    chk.require(same(array(chk, out[0], "h"), 0.5 * h_prev), "with all weights and biases 0, "
+                "z = 0.5 and n = 0, so h should be h_prev / 2")
     chk.ok()
     chk.done()
 
 
 def gru_step_backward(backward, forward):
     """Exercise: backward(dh, cache) -> dx, dh_prev, dWx, dWh, dbx, dbh, with the cache made by
-    your forward(x, h_prev, Wx, Wh, bx, bh) -> h, cache (checked first)."""
+    forward(x, h_prev, Wx, Wh, bx, bh) -> h, cache (checked first: yours, or the course's
+    helpers.layers.gru_step_forward)."""
+    __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = Check("GRU step backward")
-    __tracebackhide__ = True
-    args, cache = _check_gru_forward(chk, forward)
-    chk.ok()
+    args, cache, cache_want = _check_gru_forward(chk, forward)
     dh = np.random.default_rng(18).standard_normal(args[1].shape)
     names = ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh")
-    out = tuple_of(chk, call(chk, backward, dh.copy(), cache), 6, "(dx, dh_prev, dWx, dWh, dbx, dbh)")
+    out = tuple_of(chk, call(chk, backward, dh, cache), 6, "(" + ", ".join(names) + ")")
     grads = [array(chk, g, n) for g, n in zip(out[:6], names)]
     for g, n, a in zip(grads, names, args):
-        shape(chk, g, a.shape, n, " (a gradient has the shape of what it is the gradient of)")
+        shape(chk, g, a.shape, n, GRADIENT_SHAPE)
     chk.ok()
 
     mistakes = [
@@ -250,9 +325,9 @@ def gru_step_backward(backward, forward):
          "which scales Wh_n h_prev + bh_n"),
         (dict(tanh_deriv=False), "the candidate n is a tanh: its gradient needs 1 - n**2"),
     ]
-    variants = [(_gru_ref_backward(dh, *args, **kw), hint) for kw, hint in mistakes]
+    variants = [(gru_backward_variant(dh, cache_want, **kw), hint) for kw, hint in mistakes]
     arrays = [a.copy() for a in args]
     for k in (1, 4, 5, 2, 3, 0):        # dh_prev first: the path every step uses
-        num = numerical_gradient(lambda: np.sum(dh * _gru_ref_forward(*arrays)), arrays[k])
+        num = numerical_gradient(lambda: np.sum(dh * gru_forward_variant(*arrays)[0]), arrays[k])
         grad_check(chk, grads[k], num, [(v[k], h) for v, h in variants], names[k])
     chk.done()
