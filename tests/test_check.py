@@ -1,5 +1,6 @@
 """helpers.check: every check passes the course's reference solution and catches a catalogue of
 typical mistakes (each written here as a mutated function) with the hint meant for it."""
+import inspect
 import re
 
 import numpy as np
@@ -13,9 +14,13 @@ from helpers.check import nb04_adder as nb04
 from helpers.check import nb06_attention as nb06
 from helpers.check import nb08_gated as nb08
 from helpers.names import bigram_counts as ref_bigram_counts
+from helpers.interpret import ablate as ref_ablate
 from helpers.names import names_vocab
+from helpers.names import pad_batch as ref_pad_batch
+from helpers.seq2seq import attention_backward as ref_attention_backward
 from helpers.seq2seq import attention_forward as ref_attention_forward
 from helpers.softmax import sample as ref_sample
+from helpers.softmax import entropy as ref_entropy
 from helpers.softmax import softmax as ref_softmax
 
 
@@ -1084,3 +1089,59 @@ def test_gru_backward_mistakes_are_caught(mistake, hint):
 def test_gru_forward_mistakes_are_caught(forward, hint):
     fails_with(lambda: check.gru_step_forward(forward), hint)
     fails_with(lambda: check.gru_step_backward(make_gru_backward(), forward), hint)
+
+
+# ---------------------------------------------------------------- badly shaped, ragged or wrongly typed returns
+
+SECOND = {"attention_backward": ref_attention_forward, "lstm_step_backward": layers.lstm_step_forward,
+          "gru_step_backward": layers.gru_step_forward}
+BAD_RETURNS = {"None": None, "str": "42", "float": 3.5, "ragged": [[1.0, 2.0], [3.0]],
+               "dict": {"a": 1}, "1-tuple": (np.zeros(1),), "(1,)-array": np.zeros(1),
+               "objects": np.array([object(), object()]), "nan": np.full((2, 2), np.nan)}
+
+
+@pytest.mark.parametrize("bad", BAD_RETURNS, ids=list(BAD_RETURNS))
+@pytest.mark.parametrize("name", sorted(check.CHECKS))
+def test_a_bad_return_gets_a_hint_never_a_raw_exception(name, bad):
+    value = BAD_RETURNS[bad]
+    args = (lambda *a, **k: value,) + ((SECOND[name],) if name in SECOND else ())
+    with pytest.raises(ExerciseError) as info:
+        check.CHECKS[name](*args)
+    assert len(str(info.value)) < 600, str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(check.CHECKS))
+def test_an_input_changed_in_place_is_named_in_every_check(name):
+    """Every exercise: a function that answers right but scribbles on its first array input."""
+    right = {"softmax_temperature": ref_softmax, "entropy": ref_entropy,
+             "rnn_step_forward": layers.rnn_step_forward, "bptt": classic_lossfun,
+             "char_step": char_rnn.step, "sample_index": ref_sample, "sample_with_temperature": ref_sample_t,
+             "adder_forward": None, "adder_bptt": adder_reference,
+             "ablate": ref_ablate, "next_char_probs": probs_stable,
+             "attention_forward": ref_attention_forward,
+             "attention_backward": ref_attention_backward,
+             "bigram_counts": ref_bigram_counts, "pad_batch": ref_pad_batch,
+             "lstm_step_forward": layers.lstm_step_forward, "lstm_step_backward": layers.lstm_step_backward,
+             "gru_step_forward": layers.gru_step_forward, "gru_step_backward": layers.gru_step_backward}[name]
+    if right is None:
+        right = make_adder_forward()
+
+    def scribbles(*args):
+        out = right(*args)
+        for a in args:
+            if isinstance(a, np.ndarray) and a.size and a.dtype.kind == "f":
+                a[...] = 7.0
+                break
+            if isinstance(a, dict):
+                next(iter(a.values()))[...] = 7.0
+                break
+            if isinstance(a, list):
+                a.append("zz")
+                break
+            if isinstance(a, tuple):            # a cache: scribble on its first array
+                a[0][...] = 7.0
+                break
+        return out
+    scribbles.__signature__ = inspect.signature(right)
+    args = (scribbles,) + ((SECOND[name],) if name in SECOND else ())
+    fails_with(lambda: check.CHECKS[name](*args), r"changed its input \S+ in place")

@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from .core import Check, call, array, same, diagnose, shape, tuple_of, softmax_ref
+from .core import Check, array, call, diagnose, same, shape, softmax_ref, summary, tuple_of
 
 
 def char_step(step):
@@ -68,11 +68,11 @@ def _draws(chk, sample, args_of_rng, seed, n):
 
 def _index(chk, ix):
     __tracebackhide__ = True
-    a = np.asarray(ix)
-    if a.ndim != 0 or not (isinstance(ix, numbers.Integral) or np.issubdtype(a.dtype, np.integer)):
-        chk.fail(f"it should return one index (an int), got {type(ix).__name__}"
-                 + (f" of shape {a.shape}" if a.ndim else f" {ix!r}"))
-    return int(a)
+    if isinstance(ix, numbers.Integral) or (isinstance(ix, np.ndarray) and ix.ndim == 0
+                                            and np.issubdtype(ix.dtype, np.integer)):
+        return int(ix)
+    shown = f"{type(ix).__name__} of shape {ix.shape}" if isinstance(ix, np.ndarray) else summary(ix)
+    chk.fail(f"it should return one index (an int), got {shown}")
 
 
 def _check_sampler(chk, sample, args_with, p):
