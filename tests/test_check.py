@@ -664,6 +664,46 @@ def test_entropy_mistakes_are_caught(mutant, hint):
     fails_with(lambda: check.entropy(mutant), hint)
 
 
+def entropy_smoothed(p):
+    p = np.asarray(p)
+    return -(p * np.log(p + 1e-6)).sum(axis=-1)
+
+
+def entropy_keepdims(p):
+    p = np.asarray(p)
+    return -(p * np.log(np.where(p > 0, p, 1))).sum(axis=-1, keepdims=True)
+
+
+def entropy_zeroes_in_place(p):
+    p[p == 0] = 1.0                     # "0 ln 0 = 0" by overwriting the caller's zeros
+    return -(p * np.log(p)).sum(axis=-1)
+
+
+def entropy_returns_list(p):
+    return [float(-(q * np.log(np.where(q > 0, q, 1))).sum()) for q in np.atleast_2d(p)]
+
+
+def test_entropy_messages_show_the_difference_and_name_the_suspect():
+    message = fails_with(lambda: check.entropy(entropy_smoothed),
+                         r"expected 1\.039721 nats, got 1\.039718\. It is close.*log\(p \+ eps\)")
+    want, got = re.search(r"expected (\S+) nats, got (\S+)\.", message).groups()
+    assert want != got
+    fails_with(lambda: check.entropy(entropy_keepdims),
+               r"one number, got an array of shape \(1,\).*keepdims=True keeps the summed axis")
+    fails_with(lambda: check.entropy(entropy_zeroes_in_place), r"changed its input p in place")
+    fails_with(lambda: check.entropy(entropy_returns_list), r"one number, got an array of shape \(1,\)")
+
+
+def test_shapes_are_mentioned_only_for_shape_errors():
+    def uses_undefined_name(z, T):
+        return softmax_with_a_typo(z, T)  # noqa: F821
+    message = fails_with(lambda: check.softmax_temperature(uses_undefined_name), r"raised NameError")
+    assert "shape" not in message
+    message = fails_with(lambda: check.softmax_temperature(lambda z, T: np.exp(z) @ np.ones((7, 7))),
+                         r"raised ValueError")
+    assert "Check the shapes" in message
+
+
 # ---------------------------------------------------------------- 04 the adder's forward
 
 def make_adder_forward(act="sigmoid", whh_t=False, recurrent=True, ps_prev=False, last=0):

@@ -1,14 +1,20 @@
 """Self-checks for the exercises: test a learner's function by its properties, not by a copy.
 
-After each exercise a notebook has a check cell, e.g.
+After each exercise a notebook has a check cell that calls one check, e.g. for Exercise 01.1
 
-    from helpers import check
-    check.softmax_temperature(softmax_t)          # Exercise 01.1
+    import importlib, sys   # graded: the checks as shipped, read afresh from disk
+    [sys.modules.pop(m) for m in list(sys.modules) if m.startswith("helpers.check")]
+    importlib.import_module("helpers.check").softmax_temperature(softmax_t)
+
+It loads this package afresh from disk, so a check rebound in the notebook's kernel
+(check.softmax_temperature = ...) cannot fake a pass when nbgrader grades the cell. Outside a
+graded cell, `from helpers import check; check.softmax_temperature(softmax_t)` does the same.
 
 A check calls your function on small inputs with a fixed seed and tests what must hold for any
 correct answer: shapes, known values, invariants (probabilities sum to 1, padding gets no
-attention, ...) and gradients against numerical ones (helpers.gradcheck). It prints one line
-when everything holds, e.g. "softmax with temperature: all 8 checks passed". Otherwise it
+attention, ...), everything returned besides the graded value (a forward's cache is run
+through the course's backward) and gradients against numerical ones (helpers.gradcheck). It
+prints one line when everything holds, e.g. "softmax with temperature: all 8 checks passed". Otherwise it
 raises ExerciseError (an AssertionError) saying what is wrong in words you can act on; it
 never shows the solution or the expected array. Where a typical mistake fits what your
 function returned (a gradient not summed over time, a softmax over the wrong axis, ...) the
@@ -22,23 +28,22 @@ copies of its inputs; changing one in place is reported by name.
 Each notebook's checks sit in one module (nb01_softmax ... nb08_gated) beside the shared
 machinery in core; the references they compare with, including the "typical mistake" variants
 (e.g. nb02_recurrence.bptt_variant), are public so tests/test_check.py builds its catalogue
-of mistakes from the same code. A graded check cell loads this package afresh from disk
-(`fresh()` below shows how), so a name rebound in the notebook's kernel cannot fake a pass.
+of mistakes from the same code.
 
 Checks (the function under test is always the first argument):
 
     softmax_temperature(softmax_t)             01  softmax_t(logits, temperature) -> p
     entropy(entropy_fn)                        01  entropy_fn(p) -> -sum p ln p (nats, last axis)
-    rnn_step_forward(step)                     02  step(x, h_prev, Wxh, Whh, bh) -> h or (h, cache)
+    rnn_step_forward(step)                     02  step(x, h_prev, Wxh, Whh, bh) -> h, cache
     bptt(lossFun)                              02  lossFun(inputs, targets, hprev, params) -> loss, grads, ...
     char_step(step)                            03  step(params, ix, h) -> h_new (H,), logits (V,)
     sample_index(sample)                       03  sample(p, rng) -> index
     sample_with_temperature(sample)            03  sample(logits, temperature, rng) -> index
     adder_forward(forward, T=8, H=16)          04  forward(x, Wxh, Whh, Why) -> hs (T + 1, H), ps (T,)
     adder_bptt(bptt, T=8, H=16)                04  bptt(x, y, hs, ps, Wxh, Whh, Why) -> dWxh, dWhh, dWhy
-    ablate(ablate_fn)                          05  ablate_fn(params, units) -> params with units off
     next_char_probs(probs)                     05  probs(params, hs) -> p (N, V), softmax(Why h + by) per row
-    attention_forward(attend)                  06  attend(hd, he, src_mask) -> c, a[, cache]
+    ablate(ablate_fn)                          05  ablate_fn(params, units) -> params with units off
+    attention_forward(attend)                  06  attend(hd, he, src_mask) -> c, a, cache
     attention_backward(backward, forward)      06  backward(dc, cache) -> dhd, dhe
     bigram_counts(count)                       07  count(names) -> C (27, 27)
     pad_batch(pad)                             07  pad(names) -> x, y, mask (N, longest + 1)
@@ -47,9 +52,6 @@ Checks (the function under test is always the first argument):
     gru_step_forward(forward)                  08  forward(x, h_prev, Wx, Wh, bx, bh) -> h, cache
     gru_step_backward(backward, forward)       08  backward(dh, cache) -> dx, dh_prev, dWx, dWh, dbx, dbh
 """
-import importlib
-import sys
-
 from .core import ExerciseError
 from .nb01_softmax import entropy, softmax_temperature
 from .nb02_recurrence import bptt, rnn_step_forward
@@ -68,11 +70,3 @@ __all__ = ["ExerciseError", "CHECKS", "softmax_temperature", "entropy", "rnn_ste
 
 CHECKS = {name: globals()[name] for name in __all__ if name not in ("ExerciseError", "CHECKS")}
 
-
-def fresh():
-    """This package as shipped, read again from disk: every helpers.check module is dropped
-    from sys.modules and imported anew, so nothing rebound in a kernel (check.entropy = ...)
-    survives. A graded check cell does the same with the standard library alone."""
-    for name in [m for m in sys.modules if m == __name__ or m.startswith(__name__ + ".")]:
-        del sys.modules[name]
-    return importlib.import_module(__name__)

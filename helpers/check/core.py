@@ -215,14 +215,6 @@ def shape(chk, a, want, what, why=""):
         chk.fail(f"{what} should have shape {tuple(want)}{why}, got {a.shape}")
 
 
-def finite(chk, a, what):
-    __tracebackhide__ = True
-    if not np.isfinite(a).all():
-        bad = np.argwhere(~np.isfinite(a))[0]
-        chk.fail(f"{what} holds nan or inf (first at index {tuple(int(i) for i in bad)}): "
-                 "look for an overflowing exp, a log of 0 or a division by 0")
-
-
 # ---------------------------------------------------------------- comparing
 
 def same(x, y, tol=MATCH_TOL):
