@@ -77,14 +77,14 @@ def bptt_variant(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accu
         ps[t] = softmax_ref(Why @ hs[t] + by)
         loss -= np.log(ps[t][targets[t]])
     g = {k: np.zeros_like(v) for k, v in p.items()}
-    dhnext = np.zeros_like(hprev)
+    dh_next = np.zeros_like(hprev)
     for t in reversed(range(T)):
         keep = accumulate == "all" or (accumulate == "first" and t == 0) or \
             (accumulate == "last" and t == T - 1)
         dy = ps[t].copy()
         if onehot:
             dy[targets[t]] -= 1
-        dh = Why.T @ dy + (dhnext if carry else 0)
+        dh = Why.T @ dy + (dh_next if carry else 0)
         dhraw = (1 - hs[t] ** 2) * dh if tanh_prime else dh
         hp = hs[t - 1] if prev_h else hs[t]
         dWhh = np.outer(hp, dhraw) if transpose_dwhh else np.outer(dhraw, hp)
@@ -94,7 +94,7 @@ def bptt_variant(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accu
                 g[k] = g[k] + v
             elif keep:          # "=" instead of "+=": one step's contribution survives
                 g[k] = v
-        dhnext = (Whh.T if whh_t else Whh) @ dhraw
+        dh_next = (Whh.T if whh_t else Whh) @ dhraw
     return loss, g, np.array([hs[t] for t in range(T)]), np.array([ps[t] for t in range(T)])
 
 
@@ -146,9 +146,9 @@ def bptt(lossFun):
         (dict(tanh_prime=False), "misses the derivative of the tanh: the gradient must go "
          "back through h_t = tanh(a_t), i.e. be multiplied by 1 - h_t**2"),
         (dict(carry=False), "misses the gradient from later steps: dh at step t is what its "
-         "own output sends back plus dhnext, carried back from step t + 1"),
-        (dict(whh_t=False), "wrong because dhnext is carried back with Whh as it is; "
-         "going back through Whh @ h means multiplying by its transpose"),
+         "own output sends back plus the gradient carried back from step t + 1"),
+        (dict(whh_t=False), "wrong because the gradient for step t - 1 is carried back with Whh "
+         "as it is; going back through Whh @ h means multiplying by its transpose"),
         (dict(prev_h=False), "pairs step t's gradient with h_t; Whh multiplies the "
          "previous state h_{t-1}, so that is the state to use"),
         (dict(transpose_dwhh=True), "transposed: its entry [i, j] belongs to weight "
