@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..gradcheck import numerical_gradient
+from ..char_rnn import PARAM_NAMES
 from ..layers import rnn_step_backward
 from .core import (Check, array, cache_check, call, diagnose, grad_check, same, scalar, shape,
                    sigmoid, softmax_ref, summary, tuple_of)
@@ -98,9 +99,6 @@ def bptt_variant(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accu
     return loss, g, np.array([hs[t] for t in range(T)]), np.array([ps[t] for t in range(T)])
 
 
-BPTT_KEYS = ("Wxh", "Whh", "bh", "Why", "by")
-
-
 def bptt(lossFun):
     """Exercise: min-char-rnn's lossFun(inputs, targets, hprev, params) -> loss, grads, ...
     with params and grads dicts over Wxh (H, V), Whh (H, H), bh (H,), Why (V, H), by (V,), the
@@ -121,10 +119,10 @@ def bptt(lossFun):
     loss, grads = out[0], out[1]
     if not isinstance(grads, dict):
         chk.fail(f"the second value returned should be a dict of gradients, got {summary(grads)}")
-    missing = [k for k in BPTT_KEYS if k not in grads]
+    missing = [k for k in PARAM_NAMES if k not in grads]
     chk.require(not missing, f"grads is missing {missing}; it needs one gradient per parameter: "
-                f"{list(BPTT_KEYS)}")
-    for k in BPTT_KEYS:
+                f"{list(PARAM_NAMES)}")
+    for k in PARAM_NAMES:
         shape(chk, array(chk, grads[k], f"d{k}"), p[k].shape, f"d{k}",
                f" (a gradient has its parameter's shape, like {k})")
     chk.ok()
