@@ -4,9 +4,10 @@ what it returned, and wording a failure.
 A check calls the learner's function through `call`, which hands it copies of its inputs (so
 nothing it does reaches the check's own arrays), names any input it changed in place
 (`p[p == 0] = 1`, `dc += ...`) and turns any other exception into an ExerciseError naming the
-inputs. What comes back is read with `array`, `scalar` and
-`tuple_of`, which answer a missing return, a ragged list or a wrong type in words. Arrays in a
-message are summarised (`summary`), never printed whole.
+inputs. What comes back is read with `array`, `scalar` and `tuple_of`, which answer a missing
+return, a ragged list or a wrong type in words. Arrays in a message are summarised (`summary`),
+never printed whole. `cache_check` judges a forward's cache by running the course's backward
+on it.
 """
 import copy
 import inspect
