@@ -230,16 +230,16 @@ def make_lossfun(copy_dy=True, ps_as="array", loss_as="float"):
             ps[t] = ref_softmax(Why @ hs[t] + by)
             loss += -np.log(ps[t][targets[t]])
         g = {k: np.zeros_like(v) for k, v in p.items()}
-        dhnext = np.zeros_like(hs[0])
+        dh_next = np.zeros_like(hs[0])
         for t in reversed(range(len(inputs))):
             dy = np.copy(ps[t]) if copy_dy else ps[t]
             dy[targets[t]] -= 1
-            dh = Why.T @ dy + dhnext
+            dh = Why.T @ dy + dh_next
             dhraw = (1 - hs[t] * hs[t]) * dh
             for k, v in {"Why": np.outer(dy, hs[t]), "by": dy, "bh": dhraw,
                          "Wxh": np.outer(dhraw, xs[t]), "Whh": np.outer(dhraw, hs[t - 1])}.items():
                 g[k] = g[k] + v
-            dhnext = Whh.T @ dhraw
+            dh_next = Whh.T @ dhraw
         T = len(inputs)
         out_ps = np.array([ps[t] for t in range(T)]) if ps_as == "array" else ps
         out_loss = {"float": loss, "list": [loss], "keepdims": np.array([loss])}[loss_as]
