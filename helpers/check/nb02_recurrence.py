@@ -3,7 +3,6 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..char_rnn import PARAM_NAMES
-from ..layers import rnn_step_backward
 from .core import (Check, array, cache_check, call, diagnose, grad_check, same, scalar, shape,
                    sigmoid, softmax_ref, summary, tuple_of)
 
@@ -11,7 +10,7 @@ from .core import (Check, array, cache_check, call, diagnose, grad_check, same, 
 def rnn_step_forward(step):
     """Exercise: step(x, h_prev, Wxh, Whh, bh) -> h (N, H), cache, with row vectors:
     x (N, D), h_prev (N, H), Wxh (H, D), Whh (H, H), bh (H,), h = tanh of the pre-activation,
-    cache = (x, h_prev, Wxh, Whh, h) as helpers.layers.rnn_step_backward reads it."""
+    cache = (x, h_prev, Wxh, Whh, h) as the prompt lays it out."""
     __tracebackhide__ = True   # IPython and pytest: show the message, not this file
     chk = Check("RNN step forward")
     rng = np.random.default_rng(2)
@@ -59,9 +58,17 @@ def rnn_step_forward(step):
 
     out = tuple_of(chk, call(chk, step, x, h_prev, Wxh, Whh, bh), 2, "(h, cache)")
     dh = rng.standard_normal((N, H))
-    cache_check(chk, lambda cache: rnn_step_backward(dh, cache), out[1],
+    cache_check(chk, lambda cache: _step_backward(dh, cache), out[1],
                 (x, h_prev, Wxh, Whh, np.tanh(a)), "(x, h_prev, Wxh, Whh, h) in that order")
     chk.done()
+
+
+def _step_backward(dh, cache):
+    """The step's backward as it reads the prompt's cache (x, h_prev, Wxh, Whh, h)
+    -> dx, dh_prev, dWxh, dWhh, dbh."""
+    x, h_prev, Wxh, Whh, h = cache
+    da = dh * (1 - h * h)
+    return da @ Wxh, da @ Whh, da.T @ x, da.T @ h_prev, da.sum(axis=0)
 
 
 def bptt_variant(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accumulate="all",
