@@ -5,6 +5,7 @@ Every test runs on each notebook of notebooks/ that has solution regions AND on 
 notebook(s) in tests/fixtures/, so the machinery is proven even before the course has exercises.
 """
 import ast
+import re
 import importlib.util
 import subprocess
 import sys
@@ -39,13 +40,16 @@ def read(path):
 
 
 def check_calls(source):
-    """[(check name, first argument's name)] for every call check.NAME(arg, ...) or
-    helpers.check.NAME(arg, ...) in a cell."""
+    """[(check name, first argument's name)] for every call check.NAME(arg, ...),
+    helpers.check.NAME(arg, ...) or importlib.import_module("helpers.check").NAME(arg, ...)
+    in a cell."""
     calls = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             owner = node.func.value
-            if (isinstance(owner, ast.Name) and owner.id == "check") or \
+            fresh = isinstance(owner, ast.Call) and owner.args and \
+                isinstance(owner.args[0], ast.Constant) and owner.args[0].value == "helpers.check"
+            if (isinstance(owner, ast.Name) and owner.id == "check") or fresh or \
                     (isinstance(owner, ast.Attribute) and owner.attr == "check"):
                 first = node.args[0].id if node.args and isinstance(node.args[0], ast.Name) else None
                 calls.append((node.func.attr, first))
@@ -143,8 +147,10 @@ def test_exercise_has_stubs_no_solutions_and_no_outputs(path):
 
 # ---------------------------------------------------------------- (b) runs into the stubs only
 
-def execute(nb, tmp_path):
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+def execute(nb, tmp_path, allow_errors=True):
+    """Run nb from a fresh kernel. allow_errors=False is Run All as JupyterLab does it: the run
+    stops at the first error, except in a cell tagged raises-exception."""
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})
     client.execute()
     return nb
@@ -177,9 +183,22 @@ def stub_problems(solution, name, executed):
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=ids)
-def test_exercise_notebook_stops_only_at_its_stubs(path, tmp_path):
-    executed = execute(mx.make_exercise(path), tmp_path)
+def test_exercise_notebook_runs_to_the_end_stopping_only_at_its_stubs(path, tmp_path):
+    """Run All on the untouched exercise notebook reaches the last cell (each check cell is
+    tagged raises-exception), and the only errors are the stubs', in their check cells."""
+    executed = execute(mx.make_exercise(path), tmp_path, allow_errors=False)
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert code[-1].execution_count is not None, "Run All stopped before the last cell"
     assert stub_problems(read(path), path.name, executed) == []
+
+
+def test_without_the_tag_run_all_would_stop_at_the_first_unsolved_check(tmp_path):
+    from nbclient.exceptions import CellExecutionError
+    nb = mx.make_exercise(sorted(FIXTURES.glob("*.ipynb"))[0])
+    for cell in nb.cells:
+        cell.metadata.get("tags", []).clear()
+    with pytest.raises(CellExecutionError, match="Exercise 00.1"):
+        execute(nb, tmp_path, allow_errors=False)
 
 
 def test_a_cell_that_uses_the_learners_function_is_caught(tmp_path):
@@ -222,6 +241,8 @@ def test_every_exercise_is_followed_by_its_check_cell(path):
             f"{title}: every solution region must lie inside a function (cell {index})"
         j = next_code_cell(nb, index)
         assert j is not None, f"{title}: no cell after the exercise"
+        assert mx.GRADED_CALL.match(nb.cells[j].source), f"{title}: cell {j} is not a graded check cell"
+        assert "raises-exception" in nb.cells[j].metadata.get("tags", []), f"{title}: cell {j}"
         calls = check_calls(nb.cells[j].source)
         assert calls, f"{title}: the next code cell (cell {j}) must call helpers.check"
         for name, arg in calls:
@@ -275,11 +296,17 @@ def test_format_errors_say_what_is_wrong(source, message):
         mx.exercise_regions(*nb_with(source))
 
 
+def graded_check_cell(call="softmax_temperature(f)"):
+    return nbformat.v4.new_code_cell(mx.GRADED_CHECK.format(call=call),
+                                     metadata={"tags": ["raises-exception"]})
+
+
 def test_two_regions_in_one_cell_get_their_own_stubs(tmp_path):
     source = ("def f():\n    # Exercise 01.1: first\n    ### BEGIN SOLUTION\n    return 1\n"
               "    ### END SOLUTION\n\n\ndef g():\n    # Exercise 01.2: second\n"
               "    ### BEGIN SOLUTION\n    return 2\n    ### END SOLUTION")
     nb, name = nb_with(source)
+    nb.cells.append(graded_check_cell())
     nbformat.write(nb, tmp_path / name)
     out = mx.make_exercise(tmp_path / name).cells[1].source
     assert out.index('NotImplementedError("Exercise 01.1: first")') < \
@@ -292,3 +319,41 @@ def test_a_notebook_without_regions_makes_no_exercise(tmp_path):
     nbformat.write(nb, tmp_path / name)
     assert mx.make_exercise(tmp_path / name) is None
     assert mx.build(tmp_path, tmp_path / "out") == {}
+
+
+@pytest.mark.parametrize("check_cell, message", [
+    (nbformat.v4.new_code_cell("check.softmax_temperature(f)", metadata={"tags": ["raises-exception"]}),
+     "must be its check cell, exactly"),
+    (nbformat.v4.new_code_cell(mx.GRADED_CHECK.format(call="softmax_temperature(f)")),
+     "needs the tag raises-exception"),
+], ids=["not_graded", "no_tag"])
+def test_a_check_cell_must_be_graded_and_tagged(check_cell, message, tmp_path):
+    nb, name = nb_with("def f():\n    # Exercise 01.1: f\n    ### BEGIN SOLUTION\n    pass\n"
+                       "    ### END SOLUTION")
+    nb.cells.append(check_cell)
+    with pytest.raises(mx.ExerciseFormatError, match=message):
+        mx.check_cells(nb, name)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids)
+def test_exercise_text_speaks_to_the_student(path):
+    """The prompts' sentence about the two versions is rewritten; nothing in the exercise
+    version still says the solution is filled in."""
+    nb = mx.make_exercise(path)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert not mx.TWO_VERSIONS.search(text)
+    phrases = ("solution is filled in", "exercise version") if FIXTURES not in path.parents else ()
+    for phrase in phrases:          # (the fixture's own title speaks of the machinery)
+        assert phrase not in text, f"{path.name}: '{phrase}' left in the exercise version"
+    if mx.TWO_VERSIONS.search("\n".join(c.source for c in read(path).cells)):
+        assert mx.FOR_STUDENT in text
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids)
+def test_exercises_are_numbered_in_reading_order(path):
+    numbers = [int(t.split(":")[0].split(".")[1]) for _, t in mx.exercise_regions(read(path), path.name)]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+    nb = read(path)
+    prompts = [int(m) for c in nb.cells if c.cell_type == "markdown"
+               for m in re.findall(r"\*\*Exercise \d\d\.(\d+)\.\*\*", c.source)]
+    assert prompts in ([], numbers), f"{path.name}: prompts {prompts}, exercises {numbers}"
