@@ -984,7 +984,7 @@ BIGRAM_NAMES = ["emma", "ava", "ananya", "bob", "li"]
 
 def _bigram_ref(names):
     symbols = "\n" + "abcdefghijklmnopqrstuvwxyz"
-    C = np.zeros((27, 27), dtype=np.int64)
+    C = np.zeros((27, 27), dtype=np.intp)
     for name in names:
         s = "\n" + name + "\n"
         for a, b in zip(s, s[1:]):

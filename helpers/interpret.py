@@ -72,7 +72,7 @@ def ablate(params, units):
 
 
 def _unit_mask(H, units):
-    units = np.unique(np.asarray(units, dtype=np.int64).ravel())
+    units = np.unique(np.asarray(units, dtype=np.intp).ravel())
     if units.size and (units.min() < 0 or units.max() >= H):
         raise ValueError(f"units must be hidden-unit indices in [0, {H}), "
                          f"got {units.min()}..{units.max()}")
@@ -94,7 +94,7 @@ def ablation_states(params, ids, unit_sets, at, chunks=16, warmup=100, h0=None, 
     Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
     H, dt = Whh.shape[0], Whh.dtype
     masks = np.array([_unit_mask(H, u) for u in unit_sets], dtype=dt)[:, None, :]  # (S, 1, H)
-    at = np.asarray(at, dtype=np.int64).ravel()
+    at = np.asarray(at, dtype=np.intp).ravel()
     if at.size and (at.min() < 0 or at.max() >= T):
         raise ValueError(f"positions `at` must lie in [0, {T}), got {at.min()}..{at.max()}")
     K = chunks if T > W + chunks else 1
@@ -146,7 +146,7 @@ def classify_colons(text):
             kind = "other"
         out[kind].append(i)
         i = text.find(":", i + 1)
-    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+    return {k: np.array(v, dtype=np.intp) for k, v in out.items()}
 
 
 def next_char_probs(params, hs):
@@ -178,7 +178,7 @@ def ablation_colon_stats(params, vocab, text, unit_sets, colons=None, chunks=16,
     """
     colons = classify_colons(text) if colons is None else colons
     kinds = list(colons)
-    at = np.concatenate([np.asarray(colons[k], dtype=np.int64) for k in kinds])
+    at = np.concatenate([np.asarray(colons[k], dtype=np.intp) for k in kinds])
     states = ablation_states(params, vocab.encode(text), unit_sets, at, chunks, warmup,
                              threads=threads)                      # (S, all colons, H)
     cuts = np.cumsum([0] + [len(colons[k]) for k in kinds])
