@@ -197,7 +197,17 @@ def lite_config(cdn):
     }
 
 
+COMMAND_MODE = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus"
+# JupyterLab 4.4 (jupyterlite-core 0.6) takes the arrow keys for moving between cells even when a
+# widget's slider has the focus, so they never reach it; the same shortcuts, minus widgets.
+ARROW_SHORTCUTS = [("notebook:move-cursor-up", "ArrowUp"), ("notebook:move-cursor-down", "ArrowDown"),
+                   ("notebook:move-cursor-heading-above-or-collapse", "ArrowLeft"),
+                   ("notebook:move-cursor-heading-below-or-expand", "ArrowRight")]
 LAB_OVERRIDES = {
+    "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": [
+        shortcut for command, key in ARROW_SHORTCUTS for shortcut in (
+            {"command": command, "keys": [key], "selector": COMMAND_MODE, "disabled": True},
+            {"command": command, "keys": [key], "selector": COMMAND_MODE + ":not(.jupyter-widgets *)"})]},
     # render every cell, not only those on screen (the browser's find then sees the whole notebook)
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
     # no news or update checks: the site makes no request to another host
