@@ -25,14 +25,15 @@ so the site makes no request to another host at run time.
 from Pyodide's CDN (PYODIDE_CDN) and ipywidgets/comm from PyPI's file host, each wheel still checked
 against its sha256 by the browser. That variant needs the network at run time and is not tested here.
 
-Downloads are kept in .site-cache/ (gitignored), so a rebuild downloads nothing. Build in an
-environment made from requirements-site.txt alone: `jupyter lite build` also copies every JupyterLab
-extension installed in the environment into the site.
+Downloads are kept in .site-cache/ (gitignored), so a rebuild downloads nothing. The site's
+JupyterLab extensions come from their pinned wheels too, never from the build environment, so any
+environment with requirements-site.txt installed builds the same site.
 """
 import argparse
 import base64
 import hashlib
 import html
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -64,8 +65,13 @@ PYPI_WHEELS = {
     "comm": ("comm-0.2.2-py3-none-any.whl",
              "e6fb86cb70ff661ee8c9c14e7d36d6de3b4066f1441be4063df9c5009f0a64d3", ["traitlets"]),
 }
-LAB_EXTENSION = ("jupyterlab_widgets-3.0.15-py3-none-any.whl",
-                 "d59023d7d7ef71400d51e6fee9a88867f6e65e10a4201605d2d7f3e8f012a31c")
+# The site's JupyterLab extensions, from their wheels (nothing from the build environment).
+LAB_EXTENSIONS = [
+    ("jupyterlab_widgets==3.0.15", "jupyterlab_widgets-3.0.15-py3-none-any.whl",
+     "d59023d7d7ef71400d51e6fee9a88867f6e65e10a4201605d2d7f3e8f012a31c"),
+    ("jupyterlite-pyodide-kernel==0.6.1", "jupyterlite_pyodide_kernel-0.6.1-py3-none-any.whl",
+     "d16f2e44dedd60d7a5578cd901a4de1ac34d30c80671abba7ec1ac70a65e2972"),
+]
 # Loaded when the kernel starts: what the course imports (helpers needs threadpoolctl) ...
 PRELOAD = ["numpy", "matplotlib", "threadpoolctl", "ipywidgets"]
 # ... and what the Pyodide kernel installs on start (its list, jupyterlite-pyodide-kernel 0.6).
@@ -128,10 +134,8 @@ def needed(lock_packages, roots):
     return sorted(seen)
 
 
-def pyodide_files(stage, cdn):
-    """Write static/pyodide/: the runtime (unless cdn), the cut lock and the verified wheels."""
-    # a local runtime goes where jupyterlite-pyodide-kernel looks for one; a CDN one needs only the lock
-    out = stage / "static" / ("pyodide-lock" if cdn else "pyodide")
+def pyodide_files(out, cdn):
+    """Write into out: the runtime (unless cdn), the cut lock and the verified wheels."""
     out.mkdir(parents=True)
     runtime = npm_pyodide()
     lock = json.loads(runtime.pop("pyodide-lock.json"))
@@ -254,13 +258,21 @@ def main(argv=None):
     ap.add_argument("--out", type=Path, default=SITE, help=f"output folder (default {SITE})")
     args = ap.parse_args(argv)
     CACHE.mkdir(exist_ok=True)
-    ext = pip_download(f"jupyterlab_widgets=={LAB_EXTENSION[0].split('-')[1]}", *LAB_EXTENSION)
-    if ext is None:
-        sys.exit(f"could not download {LAB_EXTENSION[0]} from PyPI")
+    kernel = importlib.metadata.version("jupyterlite-pyodide-kernel")
+    if f"jupyterlite-pyodide-kernel=={kernel}" != LAB_EXTENSIONS[1][0]:
+        sys.exit(f"jupyterlite-pyodide-kernel {kernel} is installed, the site pins {LAB_EXTENSIONS[1][0]}: "
+                 "pip install -r requirements-site.txt")
+    extensions = [pip_download(*pin) for pin in LAB_EXTENSIONS]
+    if None in extensions:
+        sys.exit(f"could not download {LAB_EXTENSIONS[extensions.index(None)][0]} from PyPI")
     with tempfile.TemporaryDirectory(prefix="rnn-course-site-") as tmp:
         stage = Path(tmp) / "lite"
         files = Path(tmp) / "files"
-        keep = pyodide_files(stage, args.cdn)
+        # a local runtime goes where jupyterlite-pyodide-kernel looks for one; with a CDN one only
+        # the lock is ours, copied into the site after the build
+        pyodide_dir = Path(tmp) / "lock" if args.cdn else stage / "static" / "pyodide"
+        keep = pyodide_files(pyodide_dir, args.cdn)
+        stage.mkdir(exist_ok=True)
         (stage / "jupyter-lite.json").write_text(json.dumps(lite_config(args.cdn), indent=1))
         (stage / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1))
         for name in CONTENTS:
@@ -274,8 +286,11 @@ def main(argv=None):
             shutil.rmtree(args.out)
         subprocess.run([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(stage),
                         "--output-dir", str(args.out), "--contents", str(files),
-                        f"--LiteBuildApp.federated_extensions={ext}", "--no-sourcemaps",
+                        "--ignore-sys-prefix", "--no-sourcemaps",
+                        *(f"--LiteBuildApp.federated_extensions={e}" for e in extensions),
                         f"--LiteBuildApp.cache_dir={CACHE / 'lite'}"], check=True, cwd=tmp)
+        if args.cdn:
+            shutil.copytree(pyodide_dir, args.out / "static" / "pyodide-lock")
     (args.out / "index.html").write_text(landing_page(args.cdn))
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(f"built {args.out} ({size / 1e6:.0f} MB, Pyodide {PYODIDE_VERSION}"
