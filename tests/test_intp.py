@@ -1,10 +1,11 @@
 """helpers on a 32-bit NumPy (the browser's Pyodide): indices and counts are np.intp.
 
 NumPy indexes and counts with np.intp: int64 on a 64-bit NumPy, int32 on a 32-bit one, where
-np.bincount (and np.repeat's counts) refuse int64 ("Cannot cast array data from dtype('int64') to
+np.take and np.bincount refuse int64 ("Cannot cast array data from dtype('int64') to
 dtype('int32') according to the rule 'safe'"). So helpers makes its index arrays np.intp, never
-np.int64, and accepts ids of any integer type: the int32 ids a 32-bit NumPy makes must give what
-int64 ids give. The browser test (tests/test_site.py) runs every notebook on the 32-bit NumPy.
+np.int64, and takes ids of any integer type, turning them into np.intp at the door (check_ids).
+Here, on a 64-bit NumPy, int32 ids must give what int64 ids give. The browser test
+(tests/test_site.py) runs every notebook on the browser's 32-bit NumPy.
 """
 import ast
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from helpers import char_rnn, char_rnn_fast, interpret, layers, names, seq2seq
 from helpers.softmax import sample
 from helpers.text import Vocab
+from helpers.validate import check_ids
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
 
@@ -32,6 +34,12 @@ def test_helpers_never_make_int64_arrays():
 
 def _as32(*arrays):
     return [np.asarray(a).astype(np.int32) for a in arrays]
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint8, np.uint64])
+def test_check_ids_gives_intp(dtype):
+    ids = check_ids(np.array([[0, 3], [2, 1]], dtype=dtype), 4, "ids")
+    assert ids.dtype == np.intp and ids.tolist() == [[0, 3], [2, 1]]
 
 
 def test_sample_gives_intp_that_bincount_takes():
@@ -78,6 +86,12 @@ def test_int32_ids_give_what_int64_ids_give():
     x, y = ids, np.roll(ids, -1, axis=1)
     loss64, grads64 = char_rnn.loss_and_grads(params, x, y)[:2]
     loss32, grads32 = char_rnn.loss_and_grads(params, *_as32(x, y))[:2]
+    assert loss64 == loss32
+    for k in grads64:
+        assert np.array_equal(grads64[k], grads32[k]), k
+    loss64, grads64 = char_rnn_fast.fast_loss_and_grads(params, x, y)[:2]
+    grads64 = {k: g.copy() for k, g in grads64.items()}  # the workspace's buffers are reused
+    loss32, grads32 = char_rnn_fast.fast_loss_and_grads(params, *_as32(x, y))[:2]
     assert loss64 == loss32
     for k in grads64:
         assert np.array_equal(grads64[k], grads32[k]), k
