@@ -230,7 +230,7 @@ def landing_page(cdn):
                       if cell["cell_type"] == "markdown" for line in "".join(cell["source"]).splitlines()
                       if line.startswith("# ")), nb.stem)
         ex = ROOT / "exercises" / nb.name
-        rows.append(f'<tr><td>{nb.name[:2]}</td><td><a href="lab/index.html?path=notebooks/{nb.name}">'
+        rows.append(f'<tr><td><a href="lab/index.html?path=notebooks/{nb.name}">'
                     f'{html.escape(title)}</a></td><td>'
                     + (f'<a href="lab/index.html?path=exercises/{nb.name}">exercises</a>' if ex.exists() else "")
                     + "</td></tr>")
@@ -243,8 +243,8 @@ def landing_page(cdn):
 td{{padding:.2em .8em}}</style></head><body>
 <h1>Recurrent neural networks from scratch</h1>
 <p>Eight notebooks that build recurrent neural networks in plain NumPy. They run in your browser:
-Python, NumPy and Matplotlib are loaded from {where} the first time (about 30 MB, then cached)
-and nothing is installed. Your edits are kept in this browser's storage, not on the server:
+Python, NumPy and Matplotlib are loaded from {where} the first time (about 45 MB, then kept by
+the browser) and nothing is installed. Open a notebook and choose Run &rarr; Run All Cells. Your edits are kept in this browser's storage, not on the server:
 download a notebook (File &rarr; Download) to keep a copy.</p>
 <table>{''.join(rows)}</table>
 <p><a href="lab/index.html?path=README.md">README</a> &middot;
