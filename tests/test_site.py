@@ -7,8 +7,8 @@ moves the temperature slider with the arrow keys and with the mouse and checks t
 computed by the kernel in the page, follows it.
 
     pip install -r requirements-test.txt -r requirements-site.txt
-    python scripts/build_site.py && SITE_NOTEBOOKS=all pytest tests/test_site.py -s  # as CI does
-    SITE_NOTEBOOKS=1,3 pytest tests/test_site.py -s                                  # 01 and 03
+    python scripts/build_site.py && SITE_NOTEBOOKS=all pytest tests/test_site.py -s  # all eight
+    SITE_NOTEBOOKS=1,3,6 pytest tests/test_site.py -s                   # 01, 03 and 06, as CI does
 
 It runs in CI's leg of its own (.ci/run), so it is skipped unless SITE_NOTEBOOKS names the notebooks
 to run (comma-separated numbers, or "all"); the README's test command skips it. It is also skipped
