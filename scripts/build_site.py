@@ -1,6 +1,6 @@
 """Build the course as a static website that runs every notebook inside the browser.
 
-    pip install -r requirements-site.txt       # in an environment of its own (see below)
+    pip install -r requirements-site.txt       # and npm on the path (the Pyodide runtime)
     python scripts/build_site.py               # -> site/, every runtime file local and verified
     python scripts/build_site.py --cdn         # -> site/, Pyodide loaded from its official CDN
     python -m http.server -d site -b 127.0.0.1 8000   # then open http://127.0.0.1:8000/
