@@ -149,8 +149,8 @@ def stream_layout(ids, vocab_size, batch_size):
     batch_size = check_int(batch_size, "batch_size", 1)
     B = min(batch_size, n)
     per = -(-n // B)                                   # ceil(n / B) targets per stream
-    X = np.zeros(B * per, dtype=np.int64)
-    Y = np.zeros(B * per, dtype=np.int64)
+    X = np.zeros(B * per, dtype=np.intp)
+    Y = np.zeros(B * per, dtype=np.intp)
     M = np.zeros(B * per, dtype=bool)
     X[:n], Y[:n], M[:n] = ids[:-1], ids[1:], True
     X, Y, M = (a.reshape(B, per) for a in (X, Y, M))

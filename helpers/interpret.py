@@ -75,7 +75,7 @@ def ablate(params, units):
 def _unit_mask(H, units):
     # integers only: 1.5 is not a unit (it would be truncated to 1), nor is -1 the last one
     units = np.unique(check_indices(np.ravel(units), H, "units", what="hidden-unit indices"))
-    units = units.astype(np.int64)     # [] is a float array; it selects no unit
+    units = units.astype(np.intp)     # [] is a float array; it selects no unit
     mask = np.ones(H)
     mask[units] = 0
     return mask
@@ -94,7 +94,7 @@ def ablation_states(params, ids, unit_sets, at, chunks=16, warmup=100, h0=None, 
     Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
     H, dt = Whh.shape[0], Whh.dtype
     masks = np.array([_unit_mask(H, u) for u in unit_sets], dtype=dt)[:, None, :]  # (S, 1, H)
-    at = check_indices(np.ravel(at), T, "at", what="positions in the text").astype(np.int64)
+    at = check_indices(np.ravel(at), T, "at", what="positions in the text").astype(np.intp)
     K = chunks if T > W + chunks else 1
     W = W if K > 1 else 0
     L = -(-(T - W) // K)
@@ -144,7 +144,7 @@ def classify_colons(text):
             kind = "other"
         out[kind].append(i)
         i = text.find(":", i + 1)
-    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+    return {k: np.array(v, dtype=np.intp) for k, v in out.items()}
 
 
 def next_char_probs(params, hs):
@@ -176,7 +176,7 @@ def ablation_colon_stats(params, vocab, text, unit_sets, colons=None, chunks=16,
     """
     colons = classify_colons(text) if colons is None else colons
     kinds = list(colons)
-    at = np.concatenate([np.asarray(colons[k], dtype=np.int64) for k in kinds])
+    at = np.concatenate([np.asarray(colons[k], dtype=np.intp) for k in kinds])
     states = ablation_states(params, vocab.encode(text), unit_sets, at, chunks, warmup,
                              threads=threads)                      # (S, all colons, H)
     cuts = np.cumsum([0] + [len(colons[k]) for k in kinds])

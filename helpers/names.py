@@ -79,7 +79,7 @@ def split_names(names, valid_fraction=0.1, seed=0):
 def pad_batch(names, vocab=None):
     """Encode names as one padded batch: x = '\\n' + name, y = name + '\\n'.
 
-    -> x (N, T) int64, y (N, T) int64, mask (N, T) bool, with T = longest name + 1.
+    -> x (N, T) intp, y (N, T) intp, mask (N, T) bool, with T = longest name + 1.
     Positions past the end of a shorter name hold the id of '\\n' in x and y and are False in
     the mask, so the loss ignores them. A recurrent network only looks back in time, so
     padding at the end never changes what it computes for the real characters.
@@ -88,8 +88,8 @@ def pad_batch(names, vocab=None):
     vocab = names_vocab() if vocab is None else vocab
     pad = vocab[NEWLINE]
     T = max(len(n) for n in names) + 1
-    x = np.full((len(names), T), pad, dtype=np.int64)
-    y = np.full((len(names), T), pad, dtype=np.int64)
+    x = np.full((len(names), T), pad, dtype=np.intp)
+    y = np.full((len(names), T), pad, dtype=np.intp)
     mask = np.zeros((len(names), T), dtype=bool)
     for i, name in enumerate(names):
         ids = vocab.encode(NEWLINE + name + NEWLINE)
@@ -101,10 +101,10 @@ def pad_batch(names, vocab=None):
 # ---------------------------------------------------------------- the bigram baseline
 
 def bigram_counts(names, vocab=None):
-    """C (V, V) int64: C[a, b] = how often symbol b follows symbol a in '\\n' + name + '\\n'."""
+    """C (V, V) intp: C[a, b] = how often symbol b follows symbol a in '\\n' + name + '\\n'."""
     names = check_names(names)
     vocab = names_vocab() if vocab is None else vocab
-    C = np.zeros((len(vocab), len(vocab)), dtype=np.int64)
+    C = np.zeros((len(vocab), len(vocab)), dtype=np.intp)
     for name in names:
         ids = vocab.encode(NEWLINE + name + NEWLINE)
         np.add.at(C, (ids[:-1], ids[1:]), 1)
@@ -203,7 +203,7 @@ def sample_stats(samples, train_names):
     plausible = np.array([looks_like(s) for s in samples])
     return {"n": len(samples), "novel": float(novel.mean()), "looks_like": float(plausible.mean()),
             "novel_looks_like": float((novel & plausible).mean()),
-            "lengths": np.array([len(s) for s in samples], dtype=np.int64)}
+            "lengths": np.array([len(s) for s in samples], dtype=np.intp)}
 
 
 # ---------------------------------------------------------------- training on padded batches

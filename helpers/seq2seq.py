@@ -86,8 +86,8 @@ def encode_source(words, vocab, max_len):
     vocabulary or a word longer than max_len.
     """
     check_words(words, vocab, max_len)
-    lengths = np.array([len(w) for w in words], dtype=np.int64)
-    src = np.full((len(words), int(lengths.max(initial=1))), vocab[PAD], dtype=np.int64)
+    lengths = np.array([len(w) for w in words], dtype=np.intp)
+    src = np.full((len(words), int(lengths.max(initial=1))), vocab[PAD], dtype=np.intp)
     for n, w in enumerate(words):
         src[n, :len(w)] = vocab.encode(w)
     return src, lengths
@@ -102,7 +102,7 @@ def encode_target(words, vocab, max_len):
     """
     check_words(words, vocab, max_len)
     T = 1 + max(len(w) for w in words)
-    dec_in = np.full((len(words), T), vocab[PAD], dtype=np.int64)
+    dec_in = np.full((len(words), T), vocab[PAD], dtype=np.intp)
     dec_out = dec_in.copy()
     for n, w in enumerate(words):
         ids = vocab.encode(w)
@@ -271,8 +271,8 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     if feed is not None:
         check_ids(feed, params["Why"].shape[0], "feed")
         check_array(feed, "feed", shape=(N, steps))
-    prev = np.full(N, start_id, dtype=np.int64)
-    out = np.empty((N, steps), dtype=np.int64)
+    prev = np.full(N, start_id, dtype=np.intp)
+    out = np.empty((N, steps), dtype=np.intp)
     probs, attn = [], []
     for t in range(steps):
         scores, a, h = _decoder_step(params, prev, h, he, src_mask)
@@ -353,7 +353,7 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
     beams of a word).
 
     src (N, Ts), lengths (N,)  ->  for every word its final beam, best first:
-        ids (N, B, T) int64 (T <= steps steps run; after a hypothesis' length, end_id),
+        ids (N, B, T) intp (T <= steps steps run; after a hypothesis' length, end_id),
         length (N, B) symbols in each hypothesis (end_id included),
         log_prob (N, B) float64 raw sum of log-probabilities, score (N, B) float64.
     B = beam_width; slots no hypothesis could fill have log_prob -inf.
@@ -369,10 +369,10 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
     h = np.repeat(h, B, axis=0)
     log_prob = np.full((N, B), -np.inf)
     log_prob[:, 0] = 0.0                                  # one empty hypothesis to start from
-    length = np.zeros((N, B), dtype=np.int64)
+    length = np.zeros((N, B), dtype=np.intp)
     done = np.zeros((N, B), dtype=bool)
-    ids = np.full((N, B, steps), end_id, dtype=np.int64)
-    prev = np.full(N * B, start_id, dtype=np.int64)
+    ids = np.full((N, B, steps), end_id, dtype=np.intp)
+    prev = np.full(N * B, start_id, dtype=np.intp)
     rows = np.arange(N)[:, None]
     t = 0
     while t < steps and not done[np.isfinite(log_prob)].all():

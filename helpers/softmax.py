@@ -69,7 +69,8 @@ def sample(p, rng, size=None):
     """Draw index/indices from the distribution p (1-D, sums to 1) with generator `rng`.
 
     rng must be an explicit np.random.Generator (np.random.default_rng(seed)), so that
-    the same seed always gives the same samples.
+    the same seed always gives the same samples. An array of indices is np.intp (what NumPy
+    indexes and counts with: int32 on a 32-bit NumPy such as the browser's), like np.argmax's.
     """
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a np.random.Generator, e.g. np.random.default_rng(0)")
@@ -78,7 +79,8 @@ def sample(p, rng, size=None):
         raise ValueError(f"p must be a non-empty 1-D probability vector, got shape {p.shape}")
     if np.isnan(p).any() or (p < 0).any() or not np.isclose(p.sum(), 1.0, atol=1e-6):
         raise ValueError(f"p must be non-negative and sum to 1 (sums to {p.sum():.6g})")
-    return rng.choice(p.size, size=size, p=p / p.sum())
+    draws = rng.choice(p.size, size=size, p=p / p.sum())
+    return draws if size is None else draws.astype(np.intp)  # size None: one Python int
 
 
 # ---------------------------------------------------------------- truncated sampling: top-k, top-p

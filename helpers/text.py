@@ -102,8 +102,8 @@ class Vocab:
         return f"Vocab({len(self)} symbols: {shown}{'...' if len(self) > 40 else ''})"
 
     def encode(self, symbols):
-        """Sequence of symbols (a string for chars) -> int64 array of ids."""
-        out = np.empty(len(symbols), dtype=np.int64)
+        """Sequence of symbols (a string for chars) -> intp array of ids."""
+        out = np.empty(len(symbols), dtype=np.intp)
         for i, s in enumerate(symbols):
             j = self.stoi.get(s)
             if j is None:

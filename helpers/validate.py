@@ -131,9 +131,10 @@ def check_indices(values, n, name, ndim=None, what="indices"):
 
 
 def check_ids(ids, V, name, ndim=None):
-    """An integer array whose entries are all ids in [0, V) (bools and floats refused).
+    """An integer array whose entries are all ids in [0, V) (bools and floats refused), as np.intp.
 
-    -1 is refused: NumPy would silently read it as the last symbol.
+    -1 is refused: NumPy would silently read it as the last symbol. np.intp is what NumPy indexes
+    with; np.take and np.bincount refuse a wider type (int64 ids on a 32-bit NumPy).
     """
     arr = check_array(ids, name, ndim=ndim)
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
@@ -142,7 +143,7 @@ def check_ids(ids, V, name, ndim=None):
     if arr.size and (arr.min() < 0 or arr.max() >= V):
         raise ValueError(f"{name} must lie in [0, {V}) for a vocabulary of {V} symbols, "
                          f"got {arr.min()}..{arr.max()}")
-    return arr
+    return arr.astype(np.intp, copy=False)
 
 
 def check_mask(mask, shape, name="mask"):

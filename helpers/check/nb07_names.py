@@ -9,7 +9,7 @@ BIGRAM_NAMES = ["emma", "ava", "ananya", "bob", "li"]
 
 def _bigram_ref(names):
     symbols = "\n" + "abcdefghijklmnopqrstuvwxyz"
-    C = np.zeros((27, 27), dtype=np.int64)
+    C = np.zeros((27, 27), dtype=np.intp)
     for name in names:
         s = "\n" + name + "\n"
         for a, b in zip(s, s[1:]):
@@ -89,7 +89,7 @@ def pad_batch(pad):
         shape(chk, a, (N, T), what, " (N, T) with T = longest name + 1")
     for a, what in ((x, "x"), (y, "y")):
         chk.require(np.issubdtype(a.dtype, np.integer), f"{what} should hold integer ids (an "
-                    f"index into the vocabulary), got dtype {a.dtype}: make it with dtype=np.int64")
+                    f"index into the vocabulary), got dtype {a.dtype}: make it with dtype=np.intp")
     chk.require(np.isin(mask, (0, 1)).all(), "mask should be True/False (or 1/0)")
     mask = mask.astype(bool)
     chk.ok()
