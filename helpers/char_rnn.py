@@ -449,6 +449,7 @@ def _train_loop(params, ids, cfg, run):
     while not run.done():
         offset = int(rng.integers(0, min(cfg.seq_len, len(ids) - cfg.batch_size * cfg.seq_len)))
         h = None                                          # every epoch starts from h = 0
+        run.epoch_windows = (len(ids) - offset - 1) // cfg.batch_size // cfg.seq_len
         for x, y in stream_batches(ids[offset:], cfg.batch_size, cfg.seq_len):
             t0 = time.perf_counter()
             loss, grads, h = step(params, x, y, h)        # forward, loss, backward (BPTT)
