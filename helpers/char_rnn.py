@@ -343,27 +343,32 @@ class TrainConfig:
     fast                  None: helpers.cells.fast_paths; True/False: the registered fast step
                           and in-place Adam (helpers.fast), or the reference code only
     """
+    # the windows
     batch_size: int = 32
     seq_len: int = 32
+    # the update
     optimizer: object = "adam"
     learning_rate: float = None
     final_learning_rate: float = None
     clip: float = 5.0
     max_norm: float = 1.0
+    weight_decay: float = 0.0
+    average: float = None
+    # the budget
     steps: int = None
     seconds: float = None
     chars: int = None
     epochs: float = None
+    # validation, divergence, logging
     eval_every: int = None
     eval_chars: int = None
-    seed: int = 0
-    weight_decay: float = 0.0
-    average: float = None
     max_loss: float = None
-    cell: str = None
-    threads: int = 1
     log: object = True
     log_every: int = 10
+    # the run
+    seed: int = 0
+    cell: str = None
+    threads: int = 1
     fast: bool = None
 
     def __post_init__(self):
