@@ -87,10 +87,12 @@ class Cell:
     def check_params(self, params):
         """Raise ValueError unless params hold exactly this cell's arrays with consistent shapes.
         -> (V, H)"""
-        names = set(params)
-        if names != set(self.param_names):
-            raise ValueError(f"a {self.name!r} model has parameters {list(self.param_names)}, "
-                             f"got {sorted(names)}")
+        missing = [k for k in self.param_names if k not in params]
+        extra = sorted(set(params) - set(self.param_names))
+        if missing or extra:
+            raise ValueError(f"a {self.name!r} model has parameters {list(self.param_names)}; "
+                             + "; ".join([f"missing {missing}"] * bool(missing)
+                                         + [f"got extra {extra}"] * bool(extra)))
         V, H = np.shape(params["Why"]) if np.ndim(params["Why"]) == 2 else (0, 0)
         if V < 1 or H < 1:
             raise ValueError(f"Why must have shape (V, H) with V, H >= 1, got {np.shape(params['Why'])}")
@@ -228,17 +230,6 @@ def get_cell(name):
     return CELLS[name]
 
 
-def cell_of(params):
-    """The name of the cell whose parameters `params` holds ('rnn', 'lstm' or 'gru')."""
-    if isinstance(params, dict):
-        for name, cell in CELLS.items():
-            if set(params) == set(cell.param_names):
-                return name
-    names = sorted(params) if isinstance(params, dict) else type(params).__name__
-    raise ValueError(f"params hold {names}, the parameters of no known cell "
-                     f"({ {n: list(c.param_names) for n, c in CELLS.items()} })")
-
-
 def hidden_size_for(name, vocab_size, parameter_budget):
     """The largest H whose cell model has at most `parameter_budget` parameters (for comparing
     cells at an equal parameter count)."""
@@ -250,3 +241,15 @@ def hidden_size_for(name, vocab_size, parameter_budget):
     while cell.parameter_count(vocab_size, H + 1) <= parameter_budget:
         H += 1
     return H
+
+
+def cell_of(params):
+    """The name of the cell whose parameters `params` holds ('rnn', 'lstm' or 'gru')."""
+    if not isinstance(params, dict):
+        raise ValueError(f"params must be a dict of arrays (name -> array), got "
+                         f"{type(params).__name__}")
+    for name, cell in CELLS.items():
+        if set(params) == set(cell.param_names):
+            return name
+    raise ValueError(f"params hold {sorted(params)}, the parameters of no known cell "
+                     f"({ {n: list(c.param_names) for n, c in CELLS.items()} })")

@@ -37,15 +37,31 @@ def rnn_step_forward(x, h_prev, Wxh, Whh, bh):
     """
     _check_input_weights(x, Wxh, 2)
     _check_rnn(h_prev, Whh, bh, "h_prev")
-    h = np.tanh(x @ Wxh.T + h_prev @ Whh.T + bh)
-    return h, (x, h_prev, Wxh, Whh, h)
+    h, core = _rnn_step(x @ Wxh.T, h_prev, Whh, bh)
+    return h, (x, Wxh, core)
 
 
 def rnn_step_backward(dh, cache):
     """dh (N, H) -> dx (N, D), dh_prev (N, H), dWxh (H, D), dWhh (H, H), dbh (H,)."""
-    x, h_prev, Wxh, Whh, h = cache
-    da = dh * (1 - h * h)  # tanh'(a) = 1 - tanh(a)^2
-    return da @ Wxh, da @ Whh, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+    x, Wxh, core = cache
+    da, dh_prev = _rnn_step_backward(dh, core)
+    h_prev = core[0]
+    return da @ Wxh, dh_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def _rnn_step(xw, h_prev, Whh, bh, activation="tanh"):
+    """The step given the projected input xw = x @ Wxh.T (N, H) -> h (N, H), its cache."""
+    a = xw + h_prev @ Whh.T + bh
+    h = np.tanh(a) if activation == "tanh" else sigmoid(a)
+    return h, (h_prev, Whh, h, activation)
+
+
+def _rnn_step_backward(dh, core):
+    """-> da (N, H), the gradient of the pre-activation a, and dh_prev (N, H)."""
+    h_prev, Whh, h, activation = core
+    # tanh'(a) = 1 - tanh(a)^2; sigmoid'(a) = s (1 - s): both from the step's output h
+    da = dh * (1 - h * h) if activation == "tanh" else dh * (h * (1 - h))
+    return da, da @ Whh
 
 
 # ---------------------------------------------------------------- a whole sequence
@@ -84,6 +100,7 @@ def rnn_forward_projected(xw, h0, Whh, bh, T=None, activation="tanh"):
     With one-hot inputs xw is just a column lookup, Wxh.T[ids] (see embedding_forward),
     which is how the fast trainers avoid the (N, T, V) one-hot product.
     activation: 'tanh' (the course's RNN) or 'sigmoid' (the binary adder).
+    The cache is (h0, Whh, h, activation): step t's cache with h_prev and h stacked over time.
     """
     if activation not in ("tanh", "sigmoid"):
         raise ValueError(f"activation must be 'tanh' or 'sigmoid', got {activation!r}")
@@ -94,43 +111,27 @@ def rnn_forward_projected(xw, h0, Whh, bh, T=None, activation="tanh"):
                          f"values (the projected inputs), got shape {np.shape(xw)}")
     xw = xw.reshape(N, -1, H) if T is None else xw.reshape(N, T, H)
     T = xw.shape[1]
-    dtype = np.result_type(xw, h0, Whh)
-    h = np.empty((N, T, H), dtype=dtype)
-    a = np.empty((N, H), dtype=dtype)  # reused buffer: the loop allocates nothing
-    prev, WhhT = h0, Whh.T
+    h = np.empty((N, T, H), dtype=np.result_type(xw, h0, Whh))
+    h_prev = h0
     for t in range(T):
-        np.matmul(prev, WhhT, out=a)
-        a += xw[:, t]
-        a += bh
-        prev = _activate(a, h[:, t], activation)
+        h_prev, _ = _rnn_step(xw[:, t], h_prev, Whh, bh, activation)
+        h[:, t] = h_prev
     return h, (h0, Whh, h, activation)
-
-
-def _activate(a, out, activation):
-    if activation == "tanh":
-        return np.tanh(a, out=out)
-    np.multiply(a, 0.5, out=out)       # sigmoid(a) = (1 + tanh(a / 2)) / 2 never overflows
-    np.tanh(out, out=out)
-    out += 1
-    out *= 0.5
-    return out
 
 
 def rnn_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, H), dh0 (N, H), dWhh (H, H), dbh (H,)."""
     h0, Whh, h, activation = cache
     N, T, H = h.shape
-    # the activation's derivative for every step at once; becomes da in the loop
-    da = 1 - h * h if activation == "tanh" else h * (1 - h)
-    dnext = np.zeros_like(h0)
+    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)      # h_{t-1} of every step
+    dxw = np.empty(h.shape, dtype=np.result_type(dh, h))               # da of every step
+    dh_next = np.zeros_like(h0)                 # nothing comes back from after the last step
     for t in reversed(range(T)):
-        dat = da[:, t]
-        dat *= dh[:, t] + dnext
-        dnext = dat @ Whh
-    hprev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)
-    daf = da.reshape(N * T, H)
-    dWhh = daf.T @ hprev.reshape(N * T, H)
-    return da, dnext, dWhh, daf.sum(axis=0)
+        core = (h_prev[:, t], Whh, h[:, t], activation)                # step t's cache
+        dxw[:, t], dh_next = _rnn_step_backward(dh[:, t] + dh_next, core)
+    # the same Whh and bh act at every step: their gradients sum over the steps (one product)
+    da = dxw.reshape(N * T, H)
+    return dxw, dh_next, da.T @ h_prev.reshape(N * T, H), da.sum(axis=0)
 
 
 # ---------------------------------------------------------------- around the recurrence
@@ -415,19 +416,19 @@ def _gru_step(xw, h_prev, Wh, bx, bh):
     ah = h_prev @ Wh.T + bh
     r = sigmoid(ax[:, :H] + ah[:, :H])
     z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
-    hn = ah[:, 2 * H:]                    # Wh_n h_prev + bh_n, before the reset gate scales it
-    n = np.tanh(ax[:, 2 * H:] + r * hn)
+    n_hat = ah[:, 2 * H:]                 # Wh_n h_prev + bh_n, before the reset gate scales it
+    n = np.tanh(ax[:, 2 * H:] + r * n_hat)
     h = (1 - z) * n + z * h_prev
-    return h, (h_prev, Wh, r, z, n, hn)
+    return h, (h_prev, Wh, r, z, n, n_hat)
 
 
 def _gru_step_backward(dh, core):
     """-> dax (N, 3H) (gradient of x @ Wx.T + bx), dah (N, 3H) (of h_prev @ Wh.T + bh), dh_prev"""
-    h_prev, Wh, r, z, n, hn = core
+    h_prev, Wh, r, z, n, n_hat = core
     dn = dh * (1 - z)
     dz = dh * (h_prev - n)
     dan = dn * (1 - n * n)                # gradient of n's pre-activation
-    dr = dan * hn
+    dr = dan * n_hat
     dar = dr * r * (1 - r)
     daz = dz * z * (1 - z)
     dax = np.concatenate([dar, daz, dan], axis=1)

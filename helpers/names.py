@@ -14,11 +14,13 @@ import time
 
 import numpy as np
 
-from . import char_rnn
-from .optim import Adam, TrainingDiverged, check_finite_loss, check_schedule, clip_by_value, scheduled_learning_rate
+from .cells import cell_of, get_cell
+from .optim import Adam, check_schedule, scheduled_learning_rate
 from .softmax import sample as sample_index
 from .text import Vocab, load_text
-from .training import Budget, check_budget, emit, make_log
+from .threads import blas_threads
+from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
+                       check_max_loss, clip_gradients, make_rng)
 from .validate import check_int
 
 ALPHABET = string.ascii_lowercase
@@ -205,57 +207,46 @@ def sample_stats(samples, train_names):
 
 # ---------------------------------------------------------------- training on padded batches
 
-def train(params, train_names, valid_names=None, *, steps=None, seconds=None, batch_size=64,
-          learning_rate=1e-2, final_learning_rate=None, seed=0, eval_every=200, log=None,
-          log_every=200):
+def train(params, train_names, valid_names=None, *, seed, steps=None, seconds=None,
+          batch_size=64, learning_rate=1e-2, final_learning_rate=None, schedule="cosine",
+          clip=5.0, max_norm=None, max_loss=None, log=None, log_every=200, threads=1):
     """Adam on padded batches of names drawn at random, with the padding masked out of the loss.
 
-    The trainer contract of helpers.training: budget steps and/or seconds; the learning rate
-    falls from learning_rate to final_learning_rate along optim.scheduled_learning_rate (cosine;
-    None: constant); gradients clipped to [-5, 5]; log(record) every log_every steps with
-    record = {'step', 'loss' (mean since the last record), 'names' (names seen)} and 'valid'
-    when it was just measured. Every eval_every steps (and at the end) the mean train loss since
-    the last point and the valid loss are added to the history:
-      -> {'train': (names seen, losses), 'valid': (names seen, losses)}  ('valid' empty without
-    valid_names). Updates params in place; a NaN loss, or one above 3 ln V (far worse than
-    guessing), raises TrainingDiverged.
+    The trainer contract of helpers.training (budget, seed, schedule, clip / max_norm, log,
+    threads): by default the rate falls along a cosine to final_learning_rate (None: constant)
+    and every gradient entry is clipped to [-5, 5]. params: any cell of helpers.cells over
+    names_vocab(). max_loss None: 3 ln V. Every record (each log_every steps and the last)
+    also holds 'names' (names seen) and, with valid_names, 'valid_loss' measured then.
+    Updates params in place. -> the History of records.
     """
+    cell = get_cell(cell_of(params))
     budget = Budget(*check_budget(steps, seconds))
+    rng = make_rng(seed)
     train_names = check_names(train_names)
     valid = None if valid_names is None else pad_batch(valid_names)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    eval_every = check_int(eval_every, "eval_every", minimum=1)
-    check_schedule(learning_rate, final_learning_rate, "cosine")
-    log, log_every = make_log(log, log_every)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    adam, history = Adam(learning_rate), {"train": ([], []), "valid": ([], [])}
-    since_eval, since_log = [], []
-    while not budget.done():
-        t0 = time.perf_counter()
-        x, y, mask = pad_batch([train_names[i] for i in rng.integers(0, len(train_names), batch_size)])
-        loss, grads, _ = char_rnn.loss_and_grads(params, x, y, mask=mask)
-        check_finite_loss(loss, budget.step + 1, learning_rate)
-        if loss > 3 * np.log(len(names_vocab())):       # far worse than the uniform guess
-            raise TrainingDiverged(f"training diverged at step {budget.step + 1}: the loss is "
-                                   f"{loss:.4g}, far above 3 ln V; use a lower learning rate "
-                                   f"than {learning_rate:g}")
-        adam.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
-                                                     final_learning_rate)
-        adam.step(params, clip_by_value(grads, 5.0))
-        since_eval.append(loss)
-        since_log.append(loss)
-        budget.tick(t0)
-        record = {"step": budget.step, "names": budget.step * batch_size}
-        if budget.step % eval_every == 0 or budget.done():
-            history["train"][0].append(record["names"])
-            history["train"][1].append(float(np.mean(since_eval)))
-            since_eval = []
-            if valid is not None:
-                record["valid"] = float(char_rnn.loss_and_grads(params, *valid[:2], mask=valid[2])[0])
-                history["valid"][0].append(record["names"])
-                history["valid"][1].append(record["valid"])
-        if budget.step % log_every == 0 or budget.done():
-            emit(log, {"step": budget.step, "loss": float(np.mean(since_log)), **record},
-                 final=budget.done())
-            since_log = []
-    return history
+    check_schedule(learning_rate, final_learning_rate, schedule)
+    clip, max_norm = check_clipping(clip, max_norm)
+    max_loss = check_max_loss(max_loss, np.log(len(names_vocab())))
+    recorder = Recorder(budget, log, log_every)
+    adam = Adam(learning_rate)
+    with blas_threads(threads):
+        while not budget.done():
+            t0 = time.perf_counter()
+            x, y, mask = pad_batch([train_names[i] for i in rng.integers(0, len(train_names),
+                                                                         batch_size)])
+            loss, grads, _ = cell.loss_and_grads(params, x, y, None, mask)  # forward, backward
+            check_divergence(loss, budget.step + 1, learning_rate, max_loss)
+            clip_gradients(grads, clip, max_norm)
+            adam.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
+                                                         final_learning_rate, schedule)
+            adam.step(params, grads)
+            budget.tick(t0)
+            recorder.add(loss)
+            if recorder.due():
+                extra = {"names": budget.step * batch_size}
+                if valid is not None:
+                    extra["valid_loss"] = float(cell.loss_and_grads(params, *valid[:2], None,
+                                                                    valid[2])[0])
+                recorder.record(adam.learning_rate, **extra)
+    return recorder.history

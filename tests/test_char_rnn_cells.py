@@ -127,7 +127,7 @@ def test_damaged_gated_snapshots_are_refused(tmp_path, name):
     with pytest.raises(ValueError, match="missing|parameters"):
         load_snapshot(path)
     np.savez(path, **p, vocab=np.array(vocab.itos), meta=np.array('{"cell": "transformer"}'))
-    with pytest.raises(ValueError, match=r"cell must be one of \['rnn', 'lstm', 'gru'\], got 'transformer'"):
+    with pytest.raises(ValueError, match=r"cell is 'transformer'; known cells are \['rnn', 'lstm', 'gru'\]"):
         load_snapshot(path)
     with pytest.raises(ValueError, match="meta says cell 'rnn'"):
         save_snapshot(path, p, vocab, {"cell": "rnn"})

@@ -48,7 +48,7 @@ def test_seq2seq_script_trains_and_saves(tmp_path):
     r = run("train_seq2seq.py", "--attention", "--hidden-size", 8, "--steps", 2, "--out", out)
     assert r.returncode == 0, r.stderr
     m = Seq2Seq.load(out)
-    assert m.attention and m.hidden_size == 8 and len(m.meta["losses"]) == 2
+    assert m.attention and m.hidden_size == 8 and [s for s, _ in m.meta["history"]] == [2]
     assert "--attention --hidden-size 8 --steps 2" in m.meta["command"]
     assert "held-out exact match" in r.stdout
 
