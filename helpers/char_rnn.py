@@ -27,8 +27,9 @@ from .softmax import check_temperature, sample as sample_index, softmax
 from .text import stream_batches
 from .threads import blas_threads
 from .training import Budget, check_budget, emit, make_log
-from .validate import (check_allocation, check_array, check_choice, check_fraction, check_id,
-                       check_ids, check_int, check_optional, check_params, check_positive)
+from .validate import (check_allocation, check_array, check_choice, check_float_dtype,
+                       check_fraction, check_ids, check_int, check_optional,
+                       check_params, check_positive)
 
 PARAM_NAMES = get_cell("rnn").param_names       # the vanilla model's names, from the registry
 __all__ = ["PARAM_NAMES", "init_params", "loss_and_grads", "step", "sample", "complete",
@@ -46,14 +47,15 @@ def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cel
     check_choice(cell, "cell", tuple(CELLS))
     V = check_int(vocab_size, "vocab_size", minimum=1)
     H = check_int(hidden_size, "hidden_size", minimum=1)
-    check_allocation((H, max(H, V)), "hidden_size", np.dtype(dtype).itemsize)
+    dtype = check_float_dtype(dtype)                  # integer weights would be zeros
+    check_allocation((H, max(H, V)), "hidden_size", dtype.itemsize)
     if cell != "rnn":
         if scale is not None:
             raise ValueError(f"scale sets the vanilla RNN's initial weights; an {cell!r} cell is "
                              f"initialised as torch does (helpers.cells), so leave scale None")
         return get_cell(cell).init_params(V, H, seed=seed, dtype=dtype)
     scale = check_positive(0.01 if scale is None else scale, "scale")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     p = {"Wxh": rng.standard_normal((H, V)) * scale, "Whh": rng.standard_normal((H, H)) * scale,
          "bh": np.zeros(H), "Why": rng.standard_normal((V, H)) * scale, "by": np.zeros(V)}
     return {k: v.astype(dtype) for k, v in p.items()}
@@ -379,6 +381,7 @@ class TrainConfig:
         self.epochs = check_optional(check_positive, self.epochs, "epochs")
         if (self.steps, self.seconds, self.chars, self.epochs) == (None,) * 4:
             self.epochs = 1.0
+        self.seed = check_int(self.seed, "seed", minimum=0)
         self.eval_every = check_optional(check_int, self.eval_every, "eval_every", minimum=1)
         self.eval_chars = check_optional(check_int, self.eval_chars, "eval_chars", minimum=2)
         use_fast(self.fast)
@@ -423,10 +426,12 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
     'steps', 'chars_seen', 'seconds', 'chars_per_s', 'epochs', 'ln_V', 'settings'.
     """
     cfg = dataclasses.replace(config, **settings) if config else TrainConfig(**settings)
-    if cfg.cell is not None:       # the parameters must be those of the cell asked for
-        check_params(params, get_cell(cfg.cell).param_names)
-    cfg = dataclasses.replace(cfg, cell=cell_of(params))
-    V, H = get_cell(cfg.cell).check_params(params)
+    cell = cell_of(params)         # which cell's arrays params holds (a dict, exact names)
+    if cfg.cell is not None and cfg.cell != cell:
+        raise ValueError(f"cell={cfg.cell!r} but params hold the parameters of a {cell!r} model "
+                         f"({sorted(params)})")
+    cfg = dataclasses.replace(cfg, cell=cell)
+    V, H = get_cell(cell).check_params(params)   # their shapes, once
     ids = check_ids(train_ids, V, "train_ids", ndim=1)
     if cfg.seq_len > len(ids) - 1:
         raise ValueError(f"seq_len {cfg.seq_len} is longer than the corpus ({len(ids)} symbols "
@@ -574,3 +579,9 @@ class _Run:
                              hidden_size=int(self.params["Why"].shape[1]), vocab_size=int(self.V),
                              dtype=str(self.params["Why"].dtype))
         return h
+
+
+if __name__ == "__main__":
+    # `python -m helpers.char_rnn train ...` was the command line before scripts/ existed
+    raise SystemExit("helpers.char_rnn is a module, not a program; to train a model run "
+                     "python scripts/train_char_rnn.py (--help lists the settings)")

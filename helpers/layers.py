@@ -6,20 +6,30 @@ Names and shapes follow min-char-rnn, so Wxh[h, ix[':']] means the same thing ev
 
 Every forward returns (out, cache); the matching backward takes the upstream gradient and
 that cache and returns the gradients of the forward's inputs in the same order.
+
+What is checked: shapes that must match (so that nothing broadcasts by accident: an h_prev of
+(1, H) with an x of (N, D), a dh of (H,) for (N, H)) and ids. What is not: the values. A NaN
+or inf in an input flows through the element-wise maths to the outputs (NaN in, NaN out), as
+in NumPy itself; the trainers stop on a NaN loss (helpers.optim.TrainingDiverged).
 """
 import numpy as np
 
 from .softmax import log_softmax
-from .validate import check_array
+from .validate import check_array, check_ids, check_mask
 
 
-def _check_rnn(h, Whh, bh, name="h0"):
+def _check_rnn(h, Whh, bh, name="h0", N=None):
     """Shapes the recurrence needs: h (N, H), Whh (H, H), bh (H,) -> H."""
     H = check_array(Whh, "Whh", ndim=2).shape[0]
     check_array(Whh, "Whh", shape=(H, H))
     check_array(bh, "bh", shape=(H,))
-    check_array(h, name, shape=(None, H))
+    check_array(h, name, shape=(N, H))
     return H
+
+
+def _check_upstream(d, like, name="dh"):
+    """An upstream gradient has the shape of what it is the gradient of (no broadcasting)."""
+    check_array(d, name, shape=np.shape(like))
 
 
 def _check_input_weights(x, Wxh, ndim):
@@ -36,7 +46,7 @@ def rnn_step_forward(x, h_prev, Wxh, Whh, bh):
     x (N, D), h_prev (N, H)  ->  h (N, H), cache
     """
     _check_input_weights(x, Wxh, 2)
-    _check_rnn(h_prev, Whh, bh, "h_prev")
+    _check_rnn(h_prev, Whh, bh, "h_prev", N=np.shape(x)[0])
     h, core = _rnn_step(x @ Wxh.T, h_prev, Whh, bh)
     return h, (x, Wxh, core)
 
@@ -44,6 +54,7 @@ def rnn_step_forward(x, h_prev, Wxh, Whh, bh):
 def rnn_step_backward(dh, cache):
     """dh (N, H) -> dx (N, D), dh_prev (N, H), dWxh (H, D), dWhh (H, H), dbh (H,)."""
     x, Wxh, core = cache
+    _check_upstream(dh, core[2])
     da, dh_prev = _rnn_step_backward(dh, core)
     h_prev = core[0]
     return da @ Wxh, dh_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
@@ -122,6 +133,7 @@ def rnn_forward_projected(xw, h0, Whh, bh, T=None, activation="tanh"):
 def rnn_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, H), dh0 (N, H), dWhh (H, H), dbh (H,)."""
     h0, Whh, h, activation = cache
+    _check_upstream(dh, h)
     N, T, H = h.shape
     h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)      # h_{t-1} of every step
     dxw = np.empty(h.shape, dtype=np.result_type(dh, h))               # da of every step
@@ -141,6 +153,7 @@ def embedding_forward(ids, W):
 
     ids (N, T) ints in [0, V), W (V, D)  ->  out (N, T, D), cache
     """
+    W = check_array(W, "W", ndim=2)     # a 1-D table would give numbers, not vectors
     ids = np.asarray(ids)
     if ids.size and not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(f"ids must be integers in [0, {W.shape[0]}), got dtype {ids.dtype}")
@@ -183,12 +196,9 @@ def temporal_softmax_loss_forward(scores, y, mask=None):
     ->  loss (float), cache
     """
     N, T, V = check_array(scores, "scores", ndim=3).shape
-    y = np.asarray(y)
-    if y.shape != (N, T):
-        raise ValueError(f"targets must have shape {(N, T)}, got {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= V):
-        raise ValueError(f"targets must lie in [0, {V}), got min {y.min()}, max {y.max()}")
-    m = np.ones((N, T), dtype=bool) if mask is None else check_array(mask, "mask", shape=(N, T)).astype(bool)
+    y = check_array(y, "targets", shape=(N, T))
+    check_ids(y, V, "targets")
+    m = np.ones((N, T), dtype=bool) if mask is None else check_mask(mask, (N, T))
     count = int(m.sum())
     if count == 0:
         raise ValueError("the mask selects no token: there is nothing to average")
@@ -285,6 +295,8 @@ def lstm_step_backward(dh, dc, cache):
     ->  dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (4H, D), dWh (4H, H), db (4H,)
     """
     x, Wx, core = cache
+    _check_upstream(dh, core[0])            # core[0] is h_prev: (N, H) like h and c
+    _check_upstream(dc, core[0], "dc")
     da, dh_prev, dc_prev = _lstm_step_backward(dh, dc, core)
     h_prev = core[0]
     return da @ Wx, dh_prev, dc_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
@@ -371,9 +383,9 @@ def lstm_forward_projected(xw, h0, Wh, b, c0=None):
 def lstm_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, 4H), dh0 (N, H), dWh (4H, H), db (4H,)"""
     steps = cache["steps"]
-    N, T, H = dh.shape
-    if T != len(steps):
-        raise ValueError(f"lstm_backward: dh has {T} steps, the forward pass had {len(steps)}")
+    N, H = steps[0][0].shape                 # steps[t][0] is h_prev of step t
+    check_array(dh, "dh", shape=(N, len(steps), H))
+    T = len(steps)
     dxw = np.empty((N, T, 4 * H), dtype=dh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype)
     dc_next = np.zeros((N, H), dtype=dh.dtype)
@@ -404,6 +416,7 @@ def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):
 def gru_step_backward(dh, cache):
     """dh (N, H)  ->  dx (N, D), dh_prev (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
     x, Wx, core = cache
+    _check_upstream(dh, core[0])            # core[0] is h_prev: (N, H) like h
     dax, dah, dh_prev = _gru_step_backward(dh, core)
     h_prev = core[0]
     return dax @ Wx, dh_prev, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0), dah.sum(axis=0)
@@ -478,9 +491,9 @@ def gru_forward_projected(xw, h0, Wh, bx, bh):
 def gru_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, 3H), dh0 (N, H), dWh (3H, H), dbx (3H,), dbh (3H,)"""
     steps = cache["steps"]
-    N, T, H = dh.shape
-    if T != len(steps):
-        raise ValueError(f"gru_backward: dh has {T} steps, the forward pass had {len(steps)}")
+    N, H = steps[0][0].shape                 # steps[t][0] is h_prev of step t
+    check_array(dh, "dh", shape=(N, len(steps), H))
+    T = len(steps)
     dxw = np.empty((N, T, 3 * H), dtype=dh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype)
     dWh = np.zeros((3 * H, H), dtype=dh.dtype)

@@ -21,7 +21,7 @@ from .text import Vocab, load_text
 from .threads import blas_threads
 from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
                        check_max_loss, clip_gradients, make_rng)
-from .validate import check_int
+from .validate import check_array, check_int, check_number, check_positive
 
 ALPHABET = string.ascii_lowercase
 NEWLINE = "\n"
@@ -67,13 +67,12 @@ def split_names(names, valid_fraction=0.1, seed=0):
     the validation set. round(valid_fraction * len(names)) names go to validation.
     """
     names = check_names(names)
-    if not (isinstance(valid_fraction, (int, float)) and 0 < valid_fraction < 1):
-        raise ValueError(f"valid_fraction must lie strictly between 0 and 1, got {valid_fraction!r}")
+    check_number(valid_fraction, "valid_fraction", low=0, high=1, low_open=True, high_open=True)
     n_valid = int(round(valid_fraction * len(names)))
     if not 0 < n_valid < len(names):
         raise ValueError(f"{len(names)} names with valid_fraction={valid_fraction} leave an empty "
                          f"train or validation set; use more names or another fraction")
-    order = np.random.default_rng(seed).permutation(len(names))
+    order = np.random.default_rng(check_int(seed, "seed", minimum=0)).permutation(len(names))
     return [names[i] for i in order[n_valid:]], [names[i] for i in order[:n_valid]]
 
 
@@ -118,16 +117,19 @@ def fit_bigram(names, vocab=None, k=1.0):
     Every row sums to 1. k > 0 keeps a bigram never seen in training from having probability
     0 (and an infinite loss on the validation names).
     """
-    if not (isinstance(k, (int, float)) and np.isfinite(k) and k > 0):
-        raise ValueError(f"smoothing k must be a finite number > 0, got {k!r}")
+    check_positive(k, "smoothing k")
     C = bigram_counts(names, vocab).astype(np.float64) + k
     return C / C.sum(axis=1, keepdims=True)
 
 
 def _check_table(P, vocab):
-    P = np.asarray(P, dtype=np.float64)
-    if P.shape != (len(vocab), len(vocab)):
-        raise ValueError(f"P must have shape {(len(vocab), len(vocab))} for this vocabulary, got {P.shape}")
+    """P (V, V) of probabilities: every row a distribution over the next symbol."""
+    P = check_array(P, "P", shape=(len(vocab), len(vocab)), finite=True, dtype=np.float64)
+    sums = P.sum(axis=1)
+    if (P < 0).any() or np.abs(sums - 1).max() > 1e-6:
+        raise ValueError(f"every row of P must be probabilities >= 0 summing to 1 (fit_bigram "
+                         f"makes such a table; counts must be normalised), got row sums from "
+                         f"{sums.min():.6g} to {sums.max():.6g}")
     return P
 
 
@@ -152,8 +154,7 @@ def sample_bigram(P, rng, vocab=None, max_len=50):
     """
     vocab = names_vocab() if vocab is None else vocab
     P = _check_table(P, vocab)
-    if not isinstance(max_len, (int, np.integer)) or max_len < 1:
-        raise ValueError(f"max_len must be an integer >= 1 (letters at most), got {max_len!r}")
+    check_int(max_len, "max_len", minimum=1, hint="letters at most")
     end = vocab[NEWLINE]
     ix, out = end, []
     for _ in range(max_len):

@@ -31,11 +31,13 @@ def scheduled_learning_rate(learning_rate, fraction, final_learning_rate=None, s
     learning_rate to final_learning_rate (a value, not a factor) along half a cosine or a line.
 
     shape 'constant', or final_learning_rate None: learning_rate throughout. Every trainer of
-    the course uses this one schedule and chooses its shape by name.
+    the course uses this one schedule and chooses its shape by name. A fraction outside [0, 1]
+    (or NaN) is refused, not clamped.
     """
+    check_schedule(learning_rate, None if shape == "constant" else final_learning_rate, shape)
+    f = check_number(fraction, "fraction", low=0, high=1, hint="the share of the budget done")
     if final_learning_rate is None or shape == "constant":
         return learning_rate
-    f = min(1.0, max(0.0, float(fraction)))
     if shape == "linear":
         return float(learning_rate + (final_learning_rate - learning_rate) * f)
     ratio = final_learning_rate / learning_rate
@@ -82,6 +84,10 @@ def _check_same_keys(params, grads):
     if set(params) != set(grads):
         raise ValueError(f"params and grads must have the same keys: "
                          f"{sorted(params)} vs {sorted(grads)}")
+    for k, p in params.items():        # a gradient of another shape would broadcast
+        if np.shape(grads[k]) != np.shape(p):
+            raise ValueError(f"the gradient of {k} must have the shape of {k}, "
+                             f"{np.shape(p)}, got {np.shape(grads[k])}")
 
 
 class SGD:

@@ -33,10 +33,8 @@ def vocabulary(n_symbols=8, n_distractors=4):
 
 
 def _check_task(n_symbols, n_distractors):
-    if not isinstance(n_symbols, (int, np.integer)) or not 2 <= n_symbols <= 26:
-        raise ValueError(f"n_symbols must be an integer in [2, 26], got {n_symbols!r}")
-    if not isinstance(n_distractors, (int, np.integer)) or not 1 <= n_distractors <= 26:
-        raise ValueError(f"n_distractors must be an integer in [1, 26], got {n_distractors!r}")
+    check_int(n_symbols, "n_symbols", 2, 26)
+    check_int(n_distractors, "n_distractors", 1, 26)
 
 
 def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
@@ -47,10 +45,8 @@ def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
        0 elsewhere), mask (N, seq_len) bool: True only at the last step.
     """
     _check_task(n_symbols, n_distractors)
-    if not isinstance(seq_len, (int, np.integer)) or seq_len < 2:
-        raise ValueError(f"seq_len must be an integer >= 2 (a symbol and the query), got {seq_len!r}")
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    check_int(seq_len, "seq_len", minimum=2, hint="a symbol and the query at least")
+    check_int(batch_size, "batch_size", minimum=1)
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a np.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     x = rng.integers(n_symbols, n_symbols + n_distractors, size=(batch_size, seq_len))
@@ -66,7 +62,8 @@ def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
 def accuracy(cell, params, seq_len, n=1000, seed=0, n_symbols=8, n_distractors=4):
     """Fraction of n fresh sequences of length seq_len (gap seq_len - 2) whose first symbol is
     recalled (the largest score at the query)."""
-    x, y, _ = make_batch(n, seq_len, np.random.default_rng(seed), n_symbols, n_distractors)
+    x, y, _ = make_batch(n, seq_len, np.random.default_rng(check_int(seed, "seed", minimum=0)),
+                         n_symbols, n_distractors)
     scores, _ = get_cell(cell).scores(params, x)
     return float(np.mean(scores[:, -1].argmax(axis=1) == y[:, -1]))
 

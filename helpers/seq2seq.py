@@ -144,7 +144,7 @@ def init_params(V, H, attention=False, seed=0, dtype=np.float64):
     if not isinstance(attention, bool):
         raise ValueError(f"attention must be True or False, got {attention!r}")
     check_allocation((H, 2 * H + V), "hidden_size", dtype.itemsize)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     s = 1 / np.sqrt(H)
     p = {"enc_Wxh": 0.1 * rng.standard_normal((H, V)), "enc_Whh": s * rng.standard_normal((H, H)),
          "enc_bh": np.zeros(H),
@@ -164,11 +164,24 @@ def encoder_forward(params, src, lengths):
     States after the last character (reading PAD) are computed but never used: the decoder
     starts from h_last, and the attention masks them out.
     """
+    src, lengths = _check_source(params, src, lengths)
     N = src.shape[0]
     xw, ecache = embedding_forward(src, params["enc_Wxh"].T)   # one-hot @ Wxh.T = column lookup
     h0 = np.zeros((N, params["enc_Whh"].shape[0]), dtype=xw.dtype)
     he, rcache = rnn_forward_projected(xw, h0, params["enc_Whh"], params["enc_bh"])
     return he, he[np.arange(N), lengths - 1], (ecache, rcache, lengths)
+
+
+def _check_source(params, src, lengths):
+    """src (N, Ts) ids of the vocabulary, lengths (N,) integers in [1, Ts] (a length of 0 or
+    less would read the state at index -1)."""
+    src = check_ids(src, params["enc_Wxh"].shape[1], "src", ndim=2)
+    lengths = check_array(lengths, "lengths", shape=(src.shape[0],))
+    if lengths.size and (not np.issubdtype(lengths.dtype, np.integer) or lengths.min() < 1
+                         or lengths.max() > src.shape[1]):
+        raise ValueError(f"lengths must be integers in [1, {src.shape[1]}] (the characters of "
+                         f"each source word, at most the width of src), got {lengths}")
+    return src, lengths
 
 
 def encoder_backward(dhe, dh_last, cache):
@@ -251,9 +264,13 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     feed (N, steps) ids, optional: read these instead of the predictions (teacher forcing,
     or any fixed placeholder input), to compare with free running.
     """
+    steps, start_id, end_id = _check_decoding(params, steps, start_id, end_id)
     he, h, _ = encoder_forward(params, src, lengths)
     src_mask = np.arange(src.shape[1]) < lengths[:, None]
     N = src.shape[0]
+    if feed is not None:
+        check_ids(feed, params["Why"].shape[0], "feed")
+        check_array(feed, "feed", shape=(N, steps))
     prev = np.full(N, start_id, dtype=np.int64)
     out = np.empty((N, steps), dtype=np.int64)
     probs, attn = [], []
@@ -271,6 +288,14 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     return out[:, :steps_done], np.stack(probs, axis=1), attn
 
 
+def _check_decoding(params, steps, start_id, end_id):
+    """steps an integer >= 1; start and end ids of the vocabulary (an end id outside it would
+    never match, and decoding would never stop early)."""
+    V = params["Why"].shape[0]
+    return (check_int(steps, "steps", minimum=1), check_id(start_id, V, "start_id"),
+            check_id(end_id, V, "end_id"))
+
+
 # ---------------------------------------------------------------- beam search
 
 def sequence_log_probs(params, src, lengths, dec_in, dec_out, mask):
@@ -281,6 +306,10 @@ def sequence_log_probs(params, src, lengths, dec_in, dec_out, mask):
     """
     he, h_last, _ = encoder_forward(params, src, lengths)
     src_mask = np.arange(src.shape[1]) < lengths[:, None]
+    shape = check_array(dec_in, "dec_in", shape=(src.shape[0], None)).shape
+    dec_out = check_ids(check_array(dec_out, "dec_out", shape=shape), params["Why"].shape[0],
+                        "dec_out")
+    mask = check_mask(mask, shape)
     scores, _, _ = decoder_forward(params, dec_in, h_last, he, src_mask)
     logp = log_softmax(scores.astype(np.float64), axis=-1)
     picked = np.take_along_axis(logp, dec_out[..., None], axis=-1)[..., 0]
@@ -330,7 +359,7 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
     B = beam_width; slots no hypothesis could fill have log_prob -inf.
     """
     B = check_int(beam_width, "beam_width", minimum=1)     # 1 is greedy decoding
-    steps = check_int(steps, "steps", minimum=1)
+    steps, start_id, end_id = _check_decoding(params, steps, start_id, end_id)
     alpha = check_number(alpha, "alpha", low=0)   # 0: raw log-probability
     he, h, _ = encoder_forward(params, src, lengths)
     N, V = src.shape[0], params["Why"].shape[0]
@@ -372,6 +401,16 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
     return pick(ids)[:, :, :t], pick(length), pick(log_prob), pick(score)
 
 
+def _check_same_length(src_words, tgt_words):
+    """One target per source word (zip would silently drop the extra ones)."""
+    for name, w in (("source words", src_words), ("target words", tgt_words)):
+        if isinstance(w, str) or not hasattr(w, "__len__"):
+            raise ValueError(f"pass the {name} as a list of words, got {w!r}")
+    if len(src_words) != len(tgt_words):
+        raise ValueError(f"{len(src_words)} source words but {len(tgt_words)} targets: give "
+                         f"one target per source word")
+
+
 # ---------------------------------------------------------------- the model as an object
 
 class Seq2Seq:
@@ -398,8 +437,7 @@ class Seq2Seq:
 
     def batch(self, src_words, tgt_words):
         """-> src, lengths, dec_in, dec_out, mask (arrays for loss_and_grads)."""
-        if len(src_words) != len(tgt_words):
-            raise ValueError(f"{len(src_words)} source words but {len(tgt_words)} targets")
+        _check_same_length(src_words, tgt_words)
         src, lengths = encode_source(src_words, self.vocab, self.max_len)
         return (src, lengths) + encode_target(tgt_words, self.vocab, self.max_len)
 
@@ -464,6 +502,7 @@ class Seq2Seq:
 
     def accuracy(self, src_words, tgt_words):
         """Exact-match accuracy of free-running greedy decoding."""
+        _check_same_length(src_words, tgt_words)
         return float(np.mean([p == t for p, t in zip(self.translate(src_words), tgt_words)]))
 
     def save(self, path, meta=None):
@@ -599,7 +638,8 @@ def reversal_split(min_len=3, max_len=10, test_fraction=0.2, seed=0):
     -> train_words, test_words (lists, disjoint). Each pair is (w, w[::-1]).
     """
     words = [w for w in load_text("names.txt").split() if min_len <= len(w) <= max_len]
-    rng = np.random.default_rng(seed)
+    check_number(test_fraction, "test_fraction", low=0, high=1, low_open=True, high_open=True)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     train_w, test_w = [], []
     for L in range(min_len, max_len + 1):
         group = [w for w in words if len(w) == L]
@@ -612,6 +652,7 @@ def reversal_split(min_len=3, max_len=10, test_fraction=0.2, seed=0):
 
 def accuracy_by_length(model, words, targets):
     """-> (lengths, accuracy per length, count per length) of free-running exact match."""
+    _check_same_length(words, targets)
     pred = model.translate(words)
     Ls = np.array([len(w) for w in words])
     ok = np.array([p == t for p, t in zip(pred, targets)])
@@ -645,3 +686,9 @@ def train_reversal(attention=False, hidden_size=128, steps=3000, batch_size=64,
                   "test_accuracy": model.accuracy(test_w, [w[::-1] for w in test_w]),
                   "train_seconds": round(seconds)}
     return model
+
+
+if __name__ == "__main__":
+    # `python -m helpers.seq2seq train ...` was the command line before scripts/ existed
+    raise SystemExit("helpers.seq2seq is a module, not a program; to train a model run "
+                     "python scripts/train_seq2seq.py (--help lists the settings)")

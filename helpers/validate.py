@@ -22,14 +22,16 @@ def _shown(value):
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def check_int(value, name, minimum=None, maximum=None):
-    """An integer (Python or NumPy; not a bool, not a float such as 2.0 or 2.7) within the bounds."""
+def check_int(value, name, minimum=None, maximum=None, hint=None):
+    """An integer (Python or NumPy; not a bool, not a float such as 2.0 or 2.7) within the bounds.
+
+    hint: what the number means, shown in brackets after what is allowed."""
+    allowed = f"an integer{_bounds(minimum, maximum)}" + (f" ({hint})" if hint else "")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer{_bounds(minimum, maximum)}, got "
-                         f"{_shown(value)} ({type(value).__name__})")
+        raise ValueError(f"{name} must be {allowed}, got {_shown(value)} ({type(value).__name__})")
     value = int(value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be an integer{_bounds(minimum, maximum)}, got {value}")
+        raise ValueError(f"{name} must be {allowed}, got {value}")
     return value
 
 
@@ -41,15 +43,16 @@ def _bounds(minimum, maximum):
     return "" if maximum is None else f" <= {maximum}"
 
 
-def check_number(value, name, low=None, high=None, low_open=False, high_open=False):
+def check_number(value, name, low=None, high=None, low_open=False, high_open=False, hint=None):
     """A finite real number (not a bool, not a string) in the interval given -> float.
 
     low_open / high_open: the bound itself is excluded (e.g. learning_rate > 0: low=0, low_open=True).
+    hint: what the number means, shown in brackets after what is allowed.
     """
     lo = "" if low is None else ("> " if low_open else ">= ") + f"{low:g}"
     hi = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
     allowed = "a finite number" + (f" {lo}" if lo else "") + (" and" if lo and hi else "") + (
-        f" {hi}" if hi else "")
+        f" {hi}" if hi else "") + (f" ({hint})" if hint else "")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be {allowed}, got {_shown(value)} ({type(value).__name__})")
     v = float(value)

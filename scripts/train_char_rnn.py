@@ -16,6 +16,7 @@ import sys
 import numpy as np
 
 from helpers import char_rnn
+from helpers.cells import get_cell
 from helpers.snapshot import save_snapshot
 from helpers.text import Vocab, load_text
 from helpers.validate import check_output_path
@@ -56,10 +57,41 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
+# One core trains the shipped vanilla model (H = 250: 94,313 parameters) at about 140,000
+# characters per second (data/README.md); the time grows with characters x parameters.
+PARAMETER_CHARS_PER_SECOND = 140_000 * 94_313
+A_DAY = 24 * 3600
+
+
+def estimate(a, text_length, vocab_size):
+    """-> (characters to read, parameters, rough seconds) of the run the arguments ask for."""
+    params = get_cell(a.cell).parameter_count(vocab_size, a.hidden_size)
+    window = a.batch_size * a.seq_len
+    budgets = [a.steps * window if a.steps else None, a.chars,
+               a.epochs * text_length if a.epochs else None]
+    if all(b is None for b in budgets + [a.seconds]):
+        budgets[2] = text_length                    # the trainer's default: one epoch
+    chars = min((b for b in budgets if b is not None), default=np.inf)
+    seconds = min(chars * params / PARAMETER_CHARS_PER_SECOND, a.seconds or np.inf)
+    return chars, params, seconds
+
+
+def announce_if_long(a, text_length, vocab_size):
+    """A huge run is the learner's choice, but say what it is before starting."""
+    chars, params, seconds = estimate(a, text_length, vocab_size)
+    if A_DAY < seconds < np.inf:              # an infinite budget is refused by the trainer
+        print(f"note: this run reads {chars:.3g} characters with a model of {params:,} "
+              f"parameters: roughly {seconds / 3600:,.0f} hours on one core (the shipped "
+              f"H = 250 model trains at about 140,000 characters/s); Ctrl-C stops it",
+              file=sys.stderr, flush=True)
+    return seconds
+
+
 def train(a, argv):
     """Train as the arguments say -> (params, vocab, meta)."""
     text, valid = load_text("shakespeare", "train.txt"), load_text("shakespeare", "valid.txt")
     vocab = Vocab.from_text(text)
+    announce_if_long(a, len(text), len(vocab))
     params = char_rnn.init_params(len(vocab), a.hidden_size, seed=a.seed, dtype=np.dtype(a.dtype),
                                   scale=a.init_scale, cell=a.cell)
     hist = char_rnn.train(

@@ -130,7 +130,7 @@ def test_bad_names_are_refused(names, match):
 def test_bad_arguments_are_refused():
     names = load_names()
     for frac in (0, 1, 1.5, -0.1, float("nan"), "0.1"):
-        with pytest.raises(ValueError, match="valid_fraction must lie strictly between 0 and 1"):
+        with pytest.raises(ValueError, match="valid_fraction must be a finite number > 0 and < 1"):
             split_names(names, frac)
     with pytest.raises(ValueError, match="leave an empty train or validation set"):
         split_names(["ann", "bob"], 0.1)
