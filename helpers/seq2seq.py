@@ -665,7 +665,8 @@ def accuracy_by_length(model, words, targets):
 
 def train_reversal(attention=False, hidden_size=128, steps=3000, batch_size=64,
                    learning_rate=3e-3, final_learning_rate=3e-4, seed=0, log=None, log_every=250):
-    """Train a model (float32) to reverse the words of reversal_split(seed=seed).
+    """Train a model to reverse the words of reversal_split(seed=seed), in float32 for speed
+    (as the shipped snapshots were).
 
     -> the Seq2Seq model, with model.meta holding the settings, the command that repeats the
     run, the training history's (step, loss) pairs and the held-out exact-match accuracy.
