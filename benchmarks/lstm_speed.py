@@ -11,8 +11,8 @@ characters per second (B * T per step, wall clock of the whole round), in altern
 a busy machine slows every variant alike:
 
   trainer    helpers.char_rnn.train(params of cell 'lstm', seconds=round) itself: what a learner
-             runs (its step is helpers.lstm_fast), with its cosine schedule and bookkeeping
-  fast       the bare loop: helpers.lstm_fast.loss_and_grads + the same clipping + optim.Adam
+             runs (its step is helpers.fast.lstm), with its cosine schedule and bookkeeping
+  fast       the bare loop: the trainer's step (helpers.fast.lstm) + the same clipping + optim.Adam
   reference  (--reference) helpers.cells.get_cell("lstm").loss_and_grads (built from
              helpers.layers) + the same clipping + Adam
   torch      (--torch) torch.nn.LSTM(V, H) on one-hot inputs + torch.nn.Linear(H, V),
@@ -37,11 +37,11 @@ from threadpoolctl import threadpool_info
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even where helpers is not installed
 
-from helpers import char_rnn, lstm_fast  # noqa: E402
+from helpers import char_rnn  # noqa: E402
 from helpers.cells import get_cell  # noqa: E402
 from helpers.optim import Adam, clip_by_global_norm, clip_by_value  # noqa: E402
 from helpers.text import Vocab, load_text, stream_batches  # noqa: E402
-from helpers.threads import blas_threads, row_block  # noqa: E402
+from helpers.threads import blas_threads  # noqa: E402
 from torch_baseline import TorchCharModel  # noqa: E402  (benchmarks/, next to this script)
 
 
@@ -52,7 +52,8 @@ class NumpyLSTM:
         self.cell = get_cell("lstm")
         self.params = self.cell.init_params(V, hidden, seed=seed, dtype=np.float32)
         self.opt = Adam(learning_rate=lr)
-        self.fast, self.workspace = fast, {}
+        # the trainer's step for the cell: its registered fast step, or the reference
+        self.step = char_rnn.training_step(self.cell, fast=fast)
 
     def train_round(self, ids, batch, seq, seconds, threads):
         chars, state = 0, None
@@ -60,11 +61,7 @@ class NumpyLSTM:
             start = time.perf_counter()
             while True:
                 for x, y in stream_batches(ids, batch, seq):
-                    if self.fast:
-                        loss, grads, state = lstm_fast.loss_and_grads(self.params, x, y, state,
-                                                                      self.workspace)
-                    else:
-                        loss, grads, state = self.cell.loss_and_grads(self.params, x, y, state)
+                    loss, grads, state = self.step(self.params, x, y, state)
                     clip_by_value(grads, 5.0)
                     clip_by_global_norm(grads, 1.0)
                     self.opt.step(self.params, grads)
@@ -83,9 +80,9 @@ class TrainerLSTM:
 
     def train_round(self, ids, batch, seq, seconds, threads):
         start = time.perf_counter()
-        hist = char_rnn.train(self.params, ids, batch_size=batch, seq_len=seq, seconds=seconds,
-                              learning_rate=self.lr, seed=self.seed, threads=threads, log=None)
-        return hist["chars_seen"] / (time.perf_counter() - start), float(hist["train_loss"][-1])
+        last = char_rnn.train(self.params, ids, batch_size=batch, seq_len=seq, seconds=seconds,
+                              learning_rate=self.lr, seed=self.seed, threads=threads, log=None)[-1]
+        return last["chars"] / (time.perf_counter() - start), last["loss"]
 
 
 def main(argv=None):
@@ -111,12 +108,9 @@ def main(argv=None):
           f"{platform.python_version()}, numpy {np.__version__}; {a.threads} thread(s); LSTM char "
           f"model V = {V}, H = {a.hidden}, batch {a.batch}, seq {a.seq}, float32, "
           f"{get_cell('lstm').parameter_count(V, a.hidden):,} parameters")
-    with blas_threads(a.threads):
-        blocks = -(-4 * a.hidden // row_block(4 * a.hidden, a.batch, a.hidden))
     kernels = [f"{d['internal_api']} {d.get('architecture') or ''}".strip()
                for d in threadpool_info() if d["user_api"] == "blas"]
-    print(f"BLAS: {', '.join(kernels) or 'unknown'}; the step products of lstm_fast in {blocks} "
-          f"row block(s) (helpers.threads.row_block)")
+    print(f"BLAS: {', '.join(kernels) or 'unknown'}")
     variants = {"trainer": TrainerLSTM(V, a.hidden, a.lr, a.seed),
                 "fast": NumpyLSTM(V, a.hidden, a.lr, a.seed, fast=True)}
     if a.reference:
@@ -148,7 +142,7 @@ def main(argv=None):
               f"{losses[name]:.2f} nats/char)")
     result = {"hidden": a.hidden, "batch": a.batch, "seq": a.seq, "threads": a.threads,
               "rounds": a.rounds, "load_average": round(load, 2), "cpu_share": round(cpu_share, 2),
-              "numpy": np.__version__, "blas": kernels, "row_blocks": blocks,
+              "numpy": np.__version__, "blas": kernels,
               "chars_per_s": {k: round(v) for k, v in med.items()}}
     if "reference" in med:
         print(f"fast / reference = {med['fast'] / med['reference']:.2f}")

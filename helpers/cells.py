@@ -17,6 +17,14 @@ columns (an embedding lookup) instead of multiplying by a (N, T, V) one-hot arra
 A state is what a model carries from one window to the next: the hidden state h (N, H) for
 'rnn' and 'gru', the pair (h, c) for 'lstm'. For one sequence in `step` the batch axis is
 dropped: h (H,), or (h, c).
+
+CELLS is the one registry of the course's cells. Besides the model, a cell may name a fast
+training step, `fast_step`: a module of helpers.fast whose loss_and_grads computes the same
+numbers as the cell's own, fused for speed (tested equal). Only the trainers use it
+(char_rnn.training_step), and only while `fast_paths` is True:
+
+    from helpers import cells
+    cells.fast_paths = False        # every trainer runs the reference loss_and_grads
 """
 import math
 
@@ -26,19 +34,21 @@ from .layers import (affine_backward, affine_forward, embedding_backward, embedd
                      gru_backward_projected, gru_forward_projected, lstm_backward_projected,
                      lstm_forward_projected, rnn_backward_projected, rnn_forward_projected,
                      sigmoid, temporal_softmax_loss_backward, temporal_softmax_loss_forward)
-from .validate import check_float_dtype, check_id, check_int, check_number
+from .validate import check_float_dtype, check_id, check_ids, check_int, check_number
 
 READOUT = ("Why", "by")
+fast_paths = True      # False: the trainers ignore every cell's fast_step
 
 
 class Cell:
     """One recurrent cell: its parameter names and shapes, initialisation, batched loss and
     gradients, one sampling step. Use get_cell(name) rather than building one."""
 
-    def __init__(self, name, blocks, recurrent):
+    def __init__(self, name, blocks, recurrent, fast_step=None):
         self.name, self.blocks = name, blocks          # blocks: gates stacked in the weights
         self.recurrent = recurrent                      # names of the recurrent block's arrays
-        self.param_names = recurrent + READOUT
+        self.param_names = recurrent + READOUT          # the one tuple of this cell's names
+        self.fast_step = fast_step                      # a module of helpers.fast, or None
 
     def __repr__(self):
         return f"get_cell({self.name!r})"
@@ -81,10 +91,12 @@ class Cell:
     def check_params(self, params):
         """Raise ValueError unless params hold exactly this cell's arrays with consistent shapes.
         -> (V, H)"""
-        names = set(params)
-        if names != set(self.param_names):
-            raise ValueError(f"a {self.name!r} model has parameters {list(self.param_names)}, "
-                             f"got {sorted(names)}")
+        missing = [k for k in self.param_names if k not in params]
+        extra = sorted(set(params) - set(self.param_names))
+        if missing or extra:
+            raise ValueError(f"a {self.name!r} model has parameters {list(self.param_names)}; "
+                             + "; ".join([f"missing {missing}"] * bool(missing)
+                                         + [f"got extra {extra}"] * bool(extra)))
         V, H = np.shape(params["Why"]) if np.ndim(params["Why"]) == 2 else (0, 0)
         if V < 1 or H < 1:
             raise ValueError(f"Why must have shape (V, H) with V, H >= 1, got {np.shape(params['Why'])}")
@@ -123,8 +135,9 @@ class Cell:
         -> loss (float), grads (dict like params), state after the last step
         """
         V, H = self.check_params(params)
-        x_ids = np.asarray(x_ids)
-        if x_ids.ndim != 2 or np.shape(y_ids) != x_ids.shape:
+        x_ids = check_ids(x_ids, V, "x", ndim=2)
+        y_ids = check_ids(y_ids, V, "y", ndim=2)
+        if np.shape(y_ids) != x_ids.shape:
             raise ValueError(f"x_ids and y_ids must be (N, T) arrays of the same shape, "
                              f"got {x_ids.shape} and {np.shape(y_ids)}")
         h, (ecache, rcache), last = self._recurrence(params, x_ids, h0, H)
@@ -209,8 +222,8 @@ def _check_sizes(vocab_size, hidden_size):
     check_int(hidden_size, "hidden_size", minimum=1)
 
 
-CELLS = {"rnn": Cell("rnn", 1, ("Wxh", "Whh", "bh")),
-         "lstm": Cell("lstm", 4, ("Wx", "Wh", "b")),
+CELLS = {"rnn": Cell("rnn", 1, ("Wxh", "Whh", "bh"), fast_step="char_rnn"),
+         "lstm": Cell("lstm", 4, ("Wx", "Wh", "b"), fast_step="lstm"),
          "gru": Cell("gru", 3, ("Wx", "Wh", "bx", "bh"))}
 
 

@@ -41,7 +41,7 @@ def parse_args(argv):
     ap.add_argument("--final-learning-rate", type=float,
                     help="... falling along half a cosine to this (default: a tenth of it)")
     ap.add_argument("--clip", type=float, default=5.0, help="clip gradients to [-clip, clip]; 0: off")
-    ap.add_argument("--clip-norm", type=float, default=1.0,
+    ap.add_argument("--max-norm", type=float, default=1.0,
                     help="then clip the global gradient norm to this (default 1; 0: off)")
     ap.add_argument("--init-scale", type=float,
                     help="std of the initial weights of an rnn (default 0.01); the lstm and gru "
@@ -94,24 +94,24 @@ def train(a, argv):
     announce_if_long(a, len(text), len(vocab))
     params = char_rnn.init_params(len(vocab), a.hidden_size, seed=a.seed, dtype=np.dtype(a.dtype),
                                   scale=a.init_scale, cell=a.cell)
-    hist = char_rnn.train(
-        params, vocab.encode(text), vocab.encode(valid), batch_size=a.batch_size,
-        seq_len=a.seq_len, optimizer=a.optimizer, learning_rate=a.learning_rate,
-        final_learning_rate=a.final_learning_rate, clip=a.clip or None,
-        clip_norm=a.clip_norm or None, seconds=a.seconds, chars=a.chars, steps=a.steps,
-        epochs=a.epochs, eval_every=a.eval_every, seed=a.seed, log=not a.quiet,
+    cfg = char_rnn.TrainConfig(
+        batch_size=a.batch_size, seq_len=a.seq_len, optimizer=a.optimizer,
+        learning_rate=a.learning_rate, final_learning_rate=a.final_learning_rate,
+        clip=a.clip or None, max_norm=a.max_norm or None, seconds=a.seconds, chars=a.chars,
+        steps=a.steps, epochs=a.epochs, eval_every=a.eval_every, seed=a.seed, log=not a.quiet,
         weight_decay=a.weight_decay, average=a.average)
+    hist = char_rnn.train(params, vocab.encode(text), vocab.encode(valid), config=cfg)
+    last = hist[-1]                           # the last record: the whole run, all of valid
     init_scale = (0.01 if a.init_scale is None else a.init_scale) if a.cell == "rnn" else None
-    meta = dict(hist["settings"], cell=a.cell, init_scale=init_scale,
+    meta = dict(cfg.settings(params), cell=a.cell, init_scale=init_scale,
                 corpus="data/shakespeare/train.txt", valid="data/shakespeare/valid.txt",
-                steps=hist["steps"], chars_seen=hist["chars_seen"],
-                epochs_done=round(hist["epochs"], 4),
-                valid_loss=round(float(hist["valid_loss"][-1]), 5),
-                train_loss=round(float(hist["train_loss"][-1]), 5),
+                steps=last["step"], chars_seen=last["chars"], epochs_done=round(last["epochs"], 4),
+                valid_loss=round(last["valid_loss"], 5),
+                train_loss=round(last["loss"], 5),      # the mean over the steps since the record before
                 valid_curve=[[int(c), round(float(v), 5)]
-                             for c, v in zip(hist["valid_chars"], hist["valid_loss"])],
-                training_seconds=round(hist["seconds"], 2),
-                chars_per_s=round(hist["chars_per_s"]), numpy=np.__version__,
+                             for c, v in zip(*hist.column("chars", "valid_loss"))],
+                training_seconds=round(last["seconds"], 2),
+                chars_per_s=round(last["chars"] / last["seconds"]), numpy=np.__version__,
                 python=platform.python_version(),
                 command="python scripts/train_char_rnn.py " + " ".join(argv))
     return params, vocab, meta, hist
@@ -127,8 +127,9 @@ def main(argv=None):
     except (ValueError, OSError) as err:     # TrainingDiverged is a ValueError
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"saved {a.out}: {a.cell}, hidden size {a.hidden_size}, {hist['steps']} steps, "
-          f"{hist['chars_seen']:,} chars ({hist['epochs']:.2f} epochs) in {hist['seconds']:.1f} s; "
+    print(f"saved {a.out}: {a.cell}, hidden size {a.hidden_size}, {meta['steps']} steps, "
+          f"{meta['chars_seen']:,} chars ({meta['epochs_done']:.2f} epochs) in "
+          f"{meta['training_seconds']:.1f} s; "
           f"train loss {meta['train_loss']:.3f}, valid loss {meta['valid_loss']:.3f} nats/char "
           f"(ln V = {np.log(len(vocab)):.3f})")
     print(json.dumps({k: meta[k] for k in ("valid_loss", "train_loss", "steps", "chars_seen",

@@ -154,7 +154,7 @@ def test_the_course_snapshot_loads_with_250_hidden_units():
     assert params["Whh"].dtype == np.float32
     assert ":" in vocab and "\n" in vocab and " " in vocab
     # the snapshot records how it was made and what it reached
-    assert meta["hidden"] == 250 and meta["command"].startswith("python -m helpers.char_rnn train")
+    assert meta["hidden_size"] == 250 and meta["command"].startswith("python scripts/train_char_rnn.py")
     assert meta["valid_loss"] <= 1.70 and len(meta["valid_curve"]) > 10
 
 

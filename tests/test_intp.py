@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import char_rnn, char_rnn_fast, interpret, layers, names, seq2seq
+from helpers import char_rnn, interpret, layers, names, seq2seq
+from helpers.fast import char_rnn as char_rnn_fast
 from helpers.softmax import sample
 from helpers.text import Vocab
 from helpers.validate import check_ids
@@ -60,7 +61,7 @@ def test_index_arrays_made_by_helpers_are_intp():
     assert x.dtype == y.dtype == np.intp
     assert names.bigram_counts(["ann", "bo"]).dtype == np.intp
     assert names.sample_stats(["ann", "zzz"], ["ann", "bob"])["lengths"].dtype == np.intp
-    X, Y, M, n = char_rnn_fast.stream_layout(np.arange(10) % 3, 3, 2)
+    X, Y, M, n = char_rnn.stream_layout(np.arange(10) % 3, 3, 2)
     assert X.dtype == Y.dtype == np.intp
     v = seq2seq.make_vocab(["abc", "ba"])
     src, lengths = seq2seq.encode_source(["abc", "ba"], v, 5)
@@ -89,9 +90,9 @@ def test_int32_ids_give_what_int64_ids_give():
     assert loss64 == loss32
     for k in grads64:
         assert np.array_equal(grads64[k], grads32[k]), k
-    loss64, grads64 = char_rnn_fast.fast_loss_and_grads(params, x, y)[:2]
+    loss64, grads64 = char_rnn_fast.loss_and_grads(params, x, y)[:2]
     grads64 = {k: g.copy() for k, g in grads64.items()}  # the workspace's buffers are reused
-    loss32, grads32 = char_rnn_fast.fast_loss_and_grads(params, *_as32(x, y))[:2]
+    loss32, grads32 = char_rnn_fast.loss_and_grads(params, *_as32(x, y))[:2]
     assert loss64 == loss32
     for k in grads64:
         assert np.array_equal(grads64[k], grads32[k]), k
