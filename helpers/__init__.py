@@ -16,14 +16,16 @@ and one module per notebook topic, imported by name (e.g. `from helpers import c
 
     widgets    the softmax temperature explorer (ipywidgets)              notebook 01
     char_rnn   min-char-rnn's classic loop, the fast batched trainer       notebook 03
-    char_rnn_fast  the fused loss and gradients char_rnn.train runs (an optimisation)
     binary     the sigmoid-RNN binary adder                               notebook 04
     interpret  hidden-state recording, ablation, text coloured by a unit   notebook 05
     seq2seq    encoder-decoder RNN with dot-product attention, beam search notebook 06
     names      name data, padded batches with a mask, the bigram baseline  notebook 07
     cells      the rnn, lstm and gru character models behind one interface notebook 08
+               (the one registry of cells, and of their fast steps)
     recall     a symbol to remember across k distractors                  notebook 08
-    lstm_fast  the fused LSTM char-model step (an optimisation)
+
+`fast` is apart: fused steps and an in-place Adam that only the trainers use, each tested
+equal to the reference it speeds up (see helpers/fast/__init__.py).
 
 and for the exercises, `check`: property checks of a learner's functions (one per exercise).
 """

@@ -17,6 +17,14 @@ columns (an embedding lookup) instead of multiplying by a (N, T, V) one-hot arra
 A state is what a model carries from one window to the next: the hidden state h (N, H) for
 'rnn' and 'gru', the pair (h, c) for 'lstm'. For one sequence in `step` the batch axis is
 dropped: h (H,), or (h, c).
+
+CELLS is the one registry of the course's cells. Besides the model, a cell may name a fast
+training step, `fast_step`: a module of helpers.fast whose loss_and_grads computes the same
+numbers as the cell's own, fused for speed (tested equal). Only the trainers use it
+(char_rnn.training_step), and only while `fast_paths` is True:
+
+    from helpers import cells
+    cells.fast_paths = False        # every trainer runs the reference loss_and_grads
 """
 import numpy as np
 
@@ -24,18 +32,21 @@ from .layers import (affine_backward, affine_forward, embedding_backward, embedd
                      gru_backward_projected, gru_forward_projected, lstm_backward_projected,
                      lstm_forward_projected, rnn_backward_projected, rnn_forward_projected,
                      sigmoid, temporal_softmax_loss_backward, temporal_softmax_loss_forward)
+from .validate import check_array, check_id, check_ids
 
 READOUT = ("Why", "by")
+fast_paths = True      # False: the trainers ignore every cell's fast_step
 
 
 class Cell:
     """One recurrent cell: its parameter names and shapes, initialisation, batched loss and
     gradients, one sampling step. Use get_cell(name) rather than building one."""
 
-    def __init__(self, name, blocks, recurrent):
+    def __init__(self, name, blocks, recurrent, fast_step=None):
         self.name, self.blocks = name, blocks          # blocks: gates stacked in the weights
         self.recurrent = recurrent                      # names of the recurrent block's arrays
-        self.param_names = recurrent + READOUT
+        self.param_names = recurrent + READOUT          # the one tuple of this cell's names
+        self.fast_step = fast_step                      # a module of helpers.fast, or None
 
     def __repr__(self):
         return f"get_cell({self.name!r})"
@@ -118,8 +129,9 @@ class Cell:
         -> loss (float), grads (dict like params), state after the last step
         """
         V, H = self.check_params(params)
-        x_ids = np.asarray(x_ids)
-        if x_ids.ndim != 2 or np.shape(y_ids) != x_ids.shape:
+        x_ids = check_ids(x_ids, V, "x", ndim=2)
+        y_ids = check_ids(y_ids, V, "y", ndim=2)
+        if np.shape(y_ids) != x_ids.shape:
             raise ValueError(f"x_ids and y_ids must be (N, T) arrays of the same shape, "
                              f"got {x_ids.shape} and {np.shape(y_ids)}")
         h, (ecache, rcache), last = self._recurrence(params, x_ids, h0, H)
@@ -166,12 +178,17 @@ class Cell:
     def step(self, params, ix, state=None):
         """Read one symbol id: state (h (H,), or (h, c) for 'lstm'; None: zeros)
         -> new state, logits (V,) of the next symbol."""
-        V, H = params["Why"].shape
-        if not 0 <= ix < V:
-            raise ValueError(f"symbol id must lie in [0, {V}), got {ix}")
+        V, H = self.check_params(params)
+        ix = check_id(ix, V)
         if state is None:
             state = self.zero_state(1, H, params["Why"].dtype)
             state = (state[0][0], state[1][0]) if self.name == "lstm" else state[0]
+        elif self.name == "lstm":
+            if not isinstance(state, tuple) or len(state) != 2:
+                raise ValueError("an 'lstm' state is a pair (h, c) of (H,) arrays (or None for zeros)")
+            state = tuple(check_array(s, name, shape=(H,)) for s, name in zip(state, "hc"))
+        else:
+            state = check_array(state, "h", shape=(H,))
         if self.name == "rnn":
             h = np.tanh(params["Wxh"][:, ix] + params["Whh"] @ state + params["bh"])
             new = h
@@ -199,8 +216,8 @@ def _check_sizes(vocab_size, hidden_size):
             raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
 
 
-CELLS = {"rnn": Cell("rnn", 1, ("Wxh", "Whh", "bh")),
-         "lstm": Cell("lstm", 4, ("Wx", "Wh", "b")),
+CELLS = {"rnn": Cell("rnn", 1, ("Wxh", "Whh", "bh"), fast_step="char_rnn"),
+         "lstm": Cell("lstm", 4, ("Wx", "Wh", "b"), fast_step="lstm"),
          "gru": Cell("gru", 3, ("Wx", "Wh", "bx", "bh"))}
 
 
@@ -209,6 +226,17 @@ def get_cell(name):
     if name not in CELLS:
         raise ValueError(f"cell must be one of {list(CELLS)}, got {name!r}")
     return CELLS[name]
+
+
+def cell_of(params):
+    """The name of the cell whose parameters `params` holds ('rnn', 'lstm' or 'gru')."""
+    if isinstance(params, dict):
+        for name, cell in CELLS.items():
+            if set(params) == set(cell.param_names):
+                return name
+    names = sorted(params) if isinstance(params, dict) else type(params).__name__
+    raise ValueError(f"params hold {names}, the parameters of no known cell "
+                     f"({ {n: list(c.param_names) for n, c in CELLS.items()} })")
 
 
 def hidden_size_for(name, vocab_size, parameter_budget):

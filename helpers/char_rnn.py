@@ -7,22 +7,20 @@ Parameters use min-char-rnn's names and shapes, V symbols and H hidden units:
 
 h_t = tanh(Wxh x_t + Whh h_{t-1} + bh),  y_t = Why h_t + by,  p_t = softmax(y_t).
 With a one-hot x_t, Wxh x_t is the column Wxh[:, ix]; the batched code gathers those columns
-(an embedding lookup) instead of multiplying by a (N, T, V) one-hot array. The trainer runs
-the fused equivalent of loss_and_grads from helpers.char_rnn_fast (an optimisation, tested
-equal). The cell is pluggable: CELLS maps each cell of helpers.cells (the one registry of the
-models' parameters, shapes and steps) to the functions the trainer runs; train, sample, complete
-and evaluate find the cell from the parameters' names, and snapshots record it in their meta.
+(an embedding lookup) instead of multiplying by a (N, T, V) one-hot array. The models are
+defined once, in helpers.cells (the one registry of the cells' parameters, shapes and steps);
+train, sample, complete and evaluate find the cell from the parameters' names, and snapshots
+record it in their meta. The trainer alone runs a cell's fast step (helpers.fast, tested
+equal to the cell's loss_and_grads) where the cell registers one: see training_step.
 """
 import dataclasses
+import functools
 import time
 
 import numpy as np
 
-from . import cells as _cells, lstm_fast
-from .char_rnn_fast import evaluate as _evaluate_rnn, fast_loss_and_grads, stream_layout
-from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
-                     rnn_backward_projected, rnn_forward_projected,
-                     temporal_softmax_loss_backward, temporal_softmax_loss_forward)
+from . import cells as _cells, fast as _fast
+from .cells import CELLS, cell_of, get_cell
 from .optim import (SGD, Adagrad, Adam, TrainingDiverged, check_finite_loss, check_schedule,
                     clip_by_global_norm, clip_by_value, scheduled_learning_rate)
 from .softmax import check_temperature, sample as sample_index, softmax
@@ -32,10 +30,10 @@ from .training import Budget, check_budget, emit, make_log
 from .validate import (check_allocation, check_array, check_choice, check_fraction, check_id,
                        check_ids, check_int, check_optional, check_params, check_positive)
 
-PARAM_NAMES = ("Wxh", "Whh", "bh", "Why", "by")
-__all__ = ["PARAM_NAMES", "CELLS", "init_params", "loss_and_grads", "fast_loss_and_grads", "step",
-           "sample", "complete", "evaluate", "classic_loss_fun", "classic_train", "TrainConfig",
-           "train", "make_optimizer", "TrainingDiverged", "blas_threads", "cell_of", "zero_state"]
+PARAM_NAMES = get_cell("rnn").param_names       # the vanilla model's names, from the registry
+__all__ = ["PARAM_NAMES", "init_params", "loss_and_grads", "step", "sample", "complete",
+           "evaluate", "classic_loss_fun", "classic_train", "TrainConfig", "train",
+           "training_step", "make_optimizer", "TrainingDiverged", "cell_of", "zero_state"]
 
 
 def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cell="rnn"):
@@ -53,7 +51,7 @@ def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cel
         if scale is not None:
             raise ValueError(f"scale sets the vanilla RNN's initial weights; an {cell!r} cell is "
                              f"initialised as torch does (helpers.cells), so leave scale None")
-        return _cells.get_cell(cell).init_params(V, H, seed=seed, dtype=dtype)
+        return get_cell(cell).init_params(V, H, seed=seed, dtype=dtype)
     scale = check_positive(0.01 if scale is None else scale, "scale")
     rng = np.random.default_rng(seed)
     p = {"Wxh": rng.standard_normal((H, V)) * scale, "Whh": rng.standard_normal((H, H)) * scale,
@@ -62,92 +60,57 @@ def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cel
 
 
 def loss_and_grads(params, x, y, h0=None, mask=None):
-    """Mean cross-entropy (nats per counted character) of a batch, and its gradients.
+    """Mean cross-entropy (nats per counted character) of a batch, and its gradients, for the
+    cell of `params` (helpers.cells' Cell.loss_and_grads, built from helpers.layers).
 
-    x, y (N, T) int ids (y is the next character of x), h0 (N, H) or None (zeros),
+    x, y (N, T) int ids (y is the next character of x), h0: the state carried in (None: zeros),
     mask (N, T) bool or None: which targets count (padding is False).
-    -> loss (float), grads (dict like params), h_last (N, H) to carry into the next window.
+    -> loss (float), grads (dict like params), the state to carry into the next window.
     """
-    Wxh, Whh, bh, Why, by = (check_params(params, PARAM_NAMES)[k] for k in PARAM_NAMES)
-    x = check_ids(x, Why.shape[0], "x", ndim=2)
-    N = x.shape[0]
-    h0 = np.zeros((N, Whh.shape[0]), Whh.dtype) if h0 is None else check_array(
-        h0, "h0", shape=(N, Whh.shape[0]))
-    xw, ecache = embedding_forward(x, Wxh.T)          # (N, T, H): the columns Wxh[:, x]
-    h, rcache = rnn_forward_projected(xw, h0, Whh, bh)
-    scores, acache = affine_forward(h, Why, by)       # (N, T, V)
-    loss, lcache = temporal_softmax_loss_forward(scores, y, mask)
-    dscores = temporal_softmax_loss_backward(lcache)
-    dh, dWhy, dby = affine_backward(dscores, acache)
-    dxw, _, dWhh, dbh = rnn_backward_projected(dh, rcache)
-    dWxh = embedding_backward(dxw, ecache).T
-    grads = {"Wxh": dWxh, "Whh": dWhh, "bh": dbh, "Why": dWhy, "by": dby}
-    return loss, {k: g.astype(params[k].dtype, copy=False) for k, g in grads.items()}, h[:, -1]
+    return get_cell(cell_of(params)).loss_and_grads(params, x, y, h0, mask)
 
 
 def step(params, ix, h):
-    """One step of the recurrence for a single character id: h (H,) -> new h (H,), logits (V,)."""
-    ix = check_id(ix, params["Why"].shape[0])
-    h = check_array(h, "h", shape=(params["Whh"].shape[0],))
-    xw = params["Wxh"][:, ix]                          # one-hot x: Wxh x is the column ix
-    h = rnn_forward_projected(xw[None, None], h[None], params["Whh"], params["bh"])[0][0, 0]
-    return h, params["Why"] @ h + params["by"]
-
-
-def _lstm_loss_and_grads(params, x, y, h0=None, mask=None, workspace=None):
-    """The LSTM's training step: helpers.lstm_fast (an optimisation, tested equal to
-    helpers.cells), or helpers.cells' reference where a mask is given."""
-    if mask is not None:
-        return _cells.get_cell("lstm").loss_and_grads(params, x, y, h0, mask)
-    return lstm_fast.loss_and_grads(params, x, y, h0, workspace=workspace)
-
-
-def _reference_loss_and_grads(name):
-    def loss_and_grads_fn(params, x, y, h0=None, mask=None, workspace=None):
-        return _cells.get_cell(name).loss_and_grads(params, x, y, h0, mask)
-    return loss_and_grads_fn
-
-
-# A cell = its parameter names, how to initialise it, train it (loss and gradients of a batch,
-# carrying a state) and step one character. The models themselves are defined once, in
-# helpers.cells; here each gets the fastest tested training step there is for it.
-_FAST = {"rnn": fast_loss_and_grads, "lstm": _lstm_loss_and_grads}
-CELLS = {name: {"params": cell.param_names, "init_params": init_params,
-                "loss_and_grads": _FAST.get(name) or _reference_loss_and_grads(name),
-                "step": step if name == "rnn" else cell.step}
-         for name, cell in _cells.CELLS.items()}
-
-
-def cell_of(params):
-    """The name of the cell whose parameters `params` holds ('rnn', 'lstm' or 'gru')."""
-    check_params(params, ())
-    for name, cell in CELLS.items():
-        if set(params) == set(cell["params"]):
-            return name
-    raise ValueError(f"params hold {sorted(params)}, the parameters of no known cell "
-                     f"({ {n: list(c['params']) for n, c in CELLS.items()} })")
+    """One step for a single character id, any cell (Cell.step): h (H,), or (h, c) for an
+    LSTM -> new state, logits (V,)."""
+    return get_cell(cell_of(params)).step(params, ix, h)
 
 
 def zero_state(params):
     """The state before the first character for one sequence: h (H,) of zeros, or for an
     LSTM the pair (h, c)."""
     V, H = params["Why"].shape
-    state = _cells.get_cell(cell_of(params)).zero_state(1, H, params["Why"].dtype)
+    state = get_cell(cell_of(params)).zero_state(1, H, params["Why"].dtype)
     return (state[0][0], state[1][0]) if isinstance(state, tuple) else state[0]
 
 
-def evaluate(params, ids, batch_size=64, seq_len=128, workspace=None, threads=1):
+def stream_layout(ids, vocab_size, batch_size):
+    """Cut a text into `batch_size` contiguous streams for evaluation.
+
+    ids (L,) int ids, L >= 2. -> X, Y (B, per) inputs and targets, M (B, per) bool (False on the
+    padding of the last stream), n = L - 1 predictions.
+    """
+    ids = check_ids(ids, vocab_size, "ids", ndim=1)
+    n = len(ids) - 1
+    if n < 1:
+        raise ValueError(f"evaluate needs at least 2 symbols (one to read, one to predict), got {len(ids)}")
+    batch_size = check_int(batch_size, "batch_size", 1)
+    B = min(batch_size, n)
+    per = -(-n // B)                                   # ceil(n / B) targets per stream
+    X, Y, M = np.zeros(B * per, np.intp), np.zeros(B * per, np.intp), np.zeros(B * per, bool)
+    X[:n], Y[:n], M[:n] = ids[:-1], ids[1:], True
+    return X.reshape(B, per), Y.reshape(B, per), M.reshape(B, per), n
+
+
+def evaluate(params, ids, batch_size=64, seq_len=128, threads=1):
     """Mean loss in nats per character over the WHOLE text `ids`, for any cell: every character
     after the first is predicted once, from the ones before it.
 
     The text is cut into `batch_size` contiguous streams (the last one padded and masked); each
     stream starts from a zero state and carries it from window to window. ids (L,), L >= 2.
-    -> float. The vanilla RNN runs the fused path of helpers.char_rnn_fast.
+    -> float
     """
-    name = cell_of(params)
-    if name == "rnn":
-        return _evaluate_rnn(params, ids, batch_size, seq_len, workspace, threads)
-    cell = _cells.get_cell(name)
+    cell = get_cell(cell_of(params))
     cell.check_params(params)
     X, Y, M, n = stream_layout(ids, params["Why"].shape[0], batch_size)
     seq_len = check_int(seq_len, "seq_len", 1)
@@ -181,7 +144,7 @@ def sample(params, vocab, n, rng, temperature=1.0, prime="\n", stop=None, h=None
     if len(prime) == 0:
         raise ValueError("prime must hold at least one character to start from")
     ids = vocab.encode(prime)  # ValueError naming any character outside the vocabulary
-    step_fn = CELLS[cell_of(params)]["step"]
+    step_fn = get_cell(cell_of(params)).step
     h = zero_state(params) if h is None else h
     for ix in ids:
         h, logits = step_fn(params, ix, h)
@@ -321,14 +284,38 @@ def _classic_train(params, data, seq_len, learning_rate, budget, log, log_every)
 
 # ---------------------------------------------------------------- the batched trainer
 
-def make_optimizer(name, learning_rate=None, weight_decay=0.0):
+def make_optimizer(name, learning_rate=None, weight_decay=0.0, fast=False):
     """'adam' (default lr 5e-3), 'adagrad' (min-char-rnn's, default lr 0.1) or 'sgd' (lr 1.0),
-    with decoupled weight decay of the weight matrices (helpers.optim)."""
+    with decoupled weight decay of the weight matrices (helpers.optim). fast: Adam's in-place
+    twin from helpers.fast (the same numbers bit for bit, without temporaries)."""
     defaults = {"adam": 5e-3, "adagrad": 0.1, "sgd": 1.0}
     check_choice(name, "optimizer", tuple(defaults))
     lr = defaults[name] if learning_rate is None else learning_rate
-    return {"adam": Adam, "adagrad": Adagrad, "sgd": SGD}[name](learning_rate=lr,
-                                                                 weight_decay=weight_decay)
+    kinds = {"adam": _fast.optim.Adam if fast else Adam, "adagrad": Adagrad, "sgd": SGD}
+    return kinds[name](learning_rate=lr, weight_decay=weight_decay)
+
+
+def training_step(cell, fast=None):
+    """The function the trainer calls for each window, chosen once before its loop:
+    loss, grads, state = step(params, x, y, state).
+
+    cell: a name or a Cell of helpers.cells. The cell's registered fast step (Cell.fast_step,
+    a module of helpers.fast: the same numbers, fused, its buffers kept between calls) unless
+    fast is False, or fast is None and helpers.cells.fast_paths is False; otherwise (and for a
+    cell without one) the cell's own loss_and_grads."""
+    cell = get_cell(cell) if isinstance(cell, str) else cell
+    if use_fast(fast) and cell.fast_step is not None:
+        return functools.partial(getattr(_fast, cell.fast_step).loss_and_grads, workspace={})
+    return cell.loss_and_grads
+
+
+def use_fast(fast):
+    """fast True/False, or None: the module switch helpers.cells.fast_paths."""
+    if fast is None:
+        return _cells.fast_paths
+    if not isinstance(fast, bool):
+        raise ValueError(f"fast must be True, False or None (helpers.cells.fast_paths), got {fast!r}")
+    return fast
 
 
 @dataclasses.dataclass
@@ -341,7 +328,8 @@ class TrainConfig:
     learning_rate         None: the optimizer's default (adam 5e-3, adagrad 0.1, sgd 1.0)
     final_learning_rate   where the cosine schedule ends (a value); None: a tenth of
                           learning_rate; equal to learning_rate: constant
-    clip, clip_norm       clip every entry to [-clip, clip], then the global norm (None: off)
+    clip, max_norm        clip every entry to [-clip, clip], then all gradients together to a
+                          global norm of at most max_norm (None: that one off)
     steps, seconds, chars, epochs
                           budgets, the first reached stops (epochs=1 if none is given);
                           steps, chars and epochs are reproducible, seconds is not
@@ -352,28 +340,36 @@ class TrainConfig:
     cell                  None: the cell whose parameters train gets (cell_of); or 'rnn',
                           'lstm', 'gru', which must then be the cell of those parameters
     log, log_every        True: a progress line; a callable(record); None: silent
+    fast                  None: helpers.cells.fast_paths; True/False: the registered fast step
+                          and in-place Adam (helpers.fast), or the reference code only
     """
+    # the windows
     batch_size: int = 32
     seq_len: int = 32
+    # the update
     optimizer: object = "adam"
     learning_rate: float = None
     final_learning_rate: float = None
     clip: float = 5.0
-    clip_norm: float = 1.0
+    max_norm: float = 1.0
+    weight_decay: float = 0.0
+    average: float = None
+    # the budget
     steps: int = None
     seconds: float = None
     chars: int = None
     epochs: float = None
+    # validation, divergence, logging
     eval_every: int = None
     eval_chars: int = None
-    seed: int = 0
-    weight_decay: float = 0.0
-    average: float = None
     max_loss: float = None
-    cell: str = None
-    threads: int = 1
     log: object = True
     log_every: int = 10
+    # the run
+    seed: int = 0
+    cell: str = None
+    threads: int = 1
+    fast: bool = None
 
     def __post_init__(self):
         self.batch_size = check_int(self.batch_size, "batch_size", minimum=1)
@@ -385,7 +381,8 @@ class TrainConfig:
             self.epochs = 1.0
         self.eval_every = check_optional(check_int, self.eval_every, "eval_every", minimum=1)
         self.eval_chars = check_optional(check_int, self.eval_chars, "eval_chars", minimum=2)
-        for name in ("clip", "clip_norm", "max_loss"):
+        use_fast(self.fast)
+        for name in ("clip", "max_norm", "max_loss"):
             check_optional(check_positive, getattr(self, name), name)
         check_optional(check_fraction, self.average, "average")
         check_optional(check_choice, self.cell, "cell", tuple(CELLS))
@@ -394,7 +391,8 @@ class TrainConfig:
     def make_optimizer(self):
         """-> a new optimizer (or the object given), its learning rate, the final rate."""
         if isinstance(self.optimizer, str):
-            opt = make_optimizer(self.optimizer, self.learning_rate, self.weight_decay)
+            opt = make_optimizer(self.optimizer, self.learning_rate, self.weight_decay,
+                                 use_fast(self.fast))
         elif self.weight_decay:
             raise ValueError("weight_decay applies to a named optimizer; give your optimizer "
                              "object its own weight_decay instead")
@@ -417,8 +415,8 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
     the previous window, backpropagates through those seq_len steps only, clips and updates.
     Every epoch starts at a random offset in [0, seq_len) (drawn from `seed`) with h = 0.
     params: dict from init_params, updated in place. Settings: TrainConfig's fields (or a
-    TrainConfig as `config`). A NaN loss, or a smoothed loss above max_loss, raises
-    TrainingDiverged naming the step.
+    TrainConfig as `config`). A NaN loss, or a loss above max_loss, raises TrainingDiverged
+    naming the step.
 
     -> history dict: 'chars' (characters seen after each step), 'train_loss' (smoothed, per step),
     'time' (training seconds after each step), 'valid_chars' and 'valid_loss' (nats/char),
@@ -426,10 +424,9 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
     """
     cfg = dataclasses.replace(config, **settings) if config else TrainConfig(**settings)
     if cfg.cell is not None:       # the parameters must be those of the cell asked for
-        check_params(params, CELLS[cfg.cell]["params"])
-    cell = cell_of(params)
-    cfg = dataclasses.replace(cfg, cell=cell)
-    V, H = _cells.get_cell(cell).check_params(params)
+        check_params(params, get_cell(cfg.cell).param_names)
+    cfg = dataclasses.replace(cfg, cell=cell_of(params))
+    V, H = get_cell(cfg.cell).check_params(params)
     ids = check_ids(train_ids, V, "train_ids", ndim=1)
     if cfg.seq_len > len(ids) - 1:
         raise ValueError(f"seq_len {cfg.seq_len} is longer than the corpus ({len(ids)} symbols "
@@ -444,47 +441,53 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
         raise ValueError("eval_every needs a validation text: pass valid_ids")
     check_allocation((cfg.batch_size * (cfg.seq_len + 1), max(V, H) * 4), "batch_size * seq_len",
                      params["Why"].dtype.itemsize)
-    log, log_every = make_log(cfg.log, cfg.log_every)
-    run = _Run(params, cfg, V, valid_ids)
+    run = _Run(params, cfg, V, valid_ids, *make_log(cfg.log, cfg.log_every))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"), blas_threads(cfg.threads):
-        _train_loop(params, ids, cfg, run, log, log_every)
-    return run.finish(log)
+        _train_loop(params, ids, cfg, run)
+    return run.finish()
 
 
-def _train_loop(params, ids, cfg, run, log, log_every):
-    """The loop itself: for each window, loss and gradients, clip, schedule, update."""
-    loss_and_grads_fn = CELLS[cfg.cell]["loss_and_grads"]
-    rng, workspace, opt = np.random.default_rng(cfg.seed), {}, run.optimizer
+def _train_loop(params, ids, cfg, run):
+    """The loop train runs: for each window of the streams forward, loss, backward, clip, update."""
+    step = training_step(cfg.cell, cfg.fast)   # chosen once: the fused step or the reference
+    opt, rng = run.optimizer, np.random.default_rng(cfg.seed)
     while not run.done():
         offset = int(rng.integers(0, min(cfg.seq_len, len(ids) - cfg.batch_size * cfg.seq_len)))
         h = None                                          # every epoch starts from h = 0
         run.epoch_windows = (len(ids) - offset - 1) // cfg.batch_size // cfg.seq_len
         for x, y in stream_batches(ids[offset:], cfg.batch_size, cfg.seq_len):
             t0 = time.perf_counter()
-            loss, grads, h = loss_and_grads_fn(params, x, y, h, workspace=workspace)
-            run.check_loss(loss)
+            loss, grads, h = step(params, x, y, h)        # forward, loss, backward (BPTT)
+            check_divergence(loss, run.budget.step + 1, opt.learning_rate, run.max_loss)
             if cfg.clip is not None:
-                clip_by_value(grads, cfg.clip)
-            if cfg.clip_norm is not None:
-                clip_by_global_norm(grads, cfg.clip_norm)
+                clip_by_value(grads, cfg.clip)            # every entry into [-clip, clip]
+            if cfg.max_norm is not None:
+                clip_by_global_norm(grads, cfg.max_norm)  # then the global norm
             opt.learning_rate = scheduled_learning_rate(run.learning_rate, run.fraction(),
                                                         run.final_learning_rate)
-            opt.step(params, grads)
-            run.after_step(params, loss, t0)
+            opt.step(params, grads)                       # update (Adam by default)
+            run.count(params, loss, t0)                   # budget, history, log, validation
             if run.done():
                 break
-            if run.budget.step % log_every == 0:
-                emit(log, run.record())
-            if cfg.eval_every and run.budget.step % cfg.eval_every == 0:
-                run.evaluate(params, cfg.eval_chars)
         run.end_epoch()
+
+
+def check_divergence(loss, step, learning_rate, max_loss):
+    """Raise TrainingDiverged if the loss of this step is not finite or is above max_loss."""
+    if np.isfinite(loss) and loss <= max_loss:
+        return
+    what = f"the loss is {loss}" if not np.isfinite(loss) else \
+        f"the loss is {loss:.4g}, above max_loss = {max_loss:.4g}"
+    raise TrainingDiverged(f"training diverged at step {step}: {what}; use a lower learning rate "
+                           f"than {learning_rate:g} or clip the gradients harder")
 
 
 class _Run:
     """The bookkeeping of one training run: budget, smoothed loss, history, weight average."""
 
-    def __init__(self, params, cfg, V, valid_ids):
+    def __init__(self, params, cfg, V, valid_ids, log, log_every):
         self.params, self.cfg, self.V, self.valid_ids = params, cfg, V, valid_ids
+        self.log, self.log_every = log, log_every
         self.optimizer, self.learning_rate, self.final_learning_rate = cfg.make_optimizer()
         self.budget = Budget(cfg.steps, cfg.seconds)
         if cfg.chars is not None:
@@ -492,7 +495,6 @@ class _Run:
         self.max_loss = 3 * np.log(V) if cfg.max_loss is None else cfg.max_loss
         self.avg = None if cfg.average is None else {k: params[k].copy() for k in params}
         self.smooth, self.epoch, self.epoch_steps, self.epoch_windows = 0.0, 0, 0, 1
-        self.eval_ws = {}
         self.hist = {"chars": [], "train_loss": [], "time": [], "valid_chars": [],
                      "valid_loss": [], "eval_seconds": 0.0, "ln_V": float(np.log(V))}
 
@@ -510,20 +512,9 @@ class _Run:
         return self.budget.done() or (self.cfg.epochs is not None
                                       and self.epochs_done() >= self.cfg.epochs)
 
-    def check_loss(self, loss):
-        beta, n = 0.98, self.budget.step + 1
-        smoothed = (beta * self.smooth + (1 - beta) * loss) / (1 - beta ** n)
-        if np.isfinite(loss) and smoothed <= self.max_loss:
-            return
-        what = (f"the loss is {loss}" if not np.isfinite(loss) else
-                f"the smoothed loss is {smoothed:.1f} nats per symbol, above max_loss = "
-                f"{self.max_loss:.1f} (far worse than the uniform guess ln V = {np.log(self.V):.2f})")
-        raise TrainingDiverged(
-            f"training diverged at step {n} (after {self.budget.step * self.window():,} "
-            f"characters): {what}. Lower the learning rate (it is {self.learning_rate}) "
-            f"or clip the gradients harder.")
-
-    def after_step(self, params, loss, t0):
+    def count(self, params, loss, t0):
+        """One update done (it started at t0): budget, smoothed loss, weight average, history;
+        then, unless the budget is spent, the log and the validation that are due."""
         self.smooth = 0.98 * self.smooth + 0.02 * loss
         self.budget.tick(t0)
         self.epoch_steps += 1
@@ -535,6 +526,12 @@ class _Run:
         self.hist["chars"].append(n * self.window())
         self.hist["train_loss"].append(self.smooth / (1 - 0.98 ** n))
         self.hist["time"].append(self.budget.elapsed)
+        if self.done():
+            return
+        if n % self.log_every == 0:
+            emit(self.log, self.record())
+        if self.cfg.eval_every and n % self.cfg.eval_every == 0:
+            self.evaluate(params, self.cfg.eval_chars)
 
     def end_epoch(self):
         if not self.budget.done():
@@ -543,7 +540,7 @@ class _Run:
     def evaluate(self, params, n_chars=None):
         t0 = time.perf_counter()
         v = self.valid_ids if n_chars is None else self.valid_ids[:n_chars]
-        self.hist["valid_loss"].append(evaluate(params, v, workspace=self.eval_ws))
+        self.hist["valid_loss"].append(evaluate(params, v, threads=None))
         self.hist["valid_chars"].append(self.budget.step * self.window())
         self.hist["eval_seconds"] += time.perf_counter() - t0
 
@@ -555,14 +552,14 @@ class _Run:
             rec["valid_loss"] = float(h["valid_loss"][-1])
         return rec
 
-    def finish(self, log):
+    def finish(self):
         """Average the weights (if asked), validate on everything, -> the history dict."""
         if self.avg is not None:
             for name, a in self.avg.items():
                 self.params[name][...] = a
         if self.valid_ids is not None:
             self.evaluate(self.params)
-        emit(log, self.record(), final=True)
+        emit(self.log, self.record(), final=True)
         h, b, cfg = self.hist, self.budget, self.cfg
         h.update({k: np.array(h[k]) for k in ("chars", "train_loss", "time", "valid_chars",
                                                "valid_loss")})
@@ -570,7 +567,7 @@ class _Run:
                  epochs=self.epochs_done(), chars_per_s=b.step * self.window() / b.elapsed
                  if b.elapsed > 0 else 0.0)
         h["settings"] = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)
-                         if f.name not in ("optimizer", "log", "threads")}
+                         if f.name not in ("optimizer", "log", "threads", "fast")}
         h["settings"].update(optimizer=type(self.optimizer).__name__.lower(),
                              learning_rate=self.learning_rate,
                              final_learning_rate=self.final_learning_rate,

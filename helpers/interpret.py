@@ -1,7 +1,7 @@
 """Looking inside a trained char-RNN: record its hidden units over a text, switch units off,
 measure what follows a colon, and colour text by one unit's activation.
 
-Parameters as in helpers.char_rnn: Wxh (H, V), Whh (H, H), bh (H,), Why (V, H), by (V,).
+Parameters of helpers.cells' 'rnn' cell: Wxh (H, V), Whh (H, H), bh (H,), Why (V, H), by (V,).
 hs[t] is the hidden state after reading character t, so the model's guess for character
 t + 1 is softmax(Why @ hs[t] + by).
 """
@@ -9,12 +9,14 @@ import html
 
 import numpy as np
 
+from .cells import get_cell
 from .layers import rnn_forward_projected
 from .softmax import softmax
 from .threads import blas_threads
 from .validate import check_array, check_ids, check_int, check_params
 
 COLON_KINDS = ("speaker", "line_end", "midline", "other")
+RNN = get_cell("rnn")          # the vanilla cell: its parameter names
 
 
 def hidden_states(params, ids, h0=None, chunks=1, warmup=200, threads=1):
@@ -48,7 +50,7 @@ def hidden_states(params, ids, h0=None, chunks=1, warmup=200, threads=1):
 
 
 def _check_run(params, ids, chunks, warmup):
-    check_params(params, ("Wxh", "Whh", "bh", "Why", "by"))
+    check_params(params, RNN.param_names)
     ids = check_ids(ids, params["Why"].shape[0], "ids", ndim=1)
     if ids.size == 0:
         raise ValueError("ids must be a non-empty 1-D array of character ids, got an empty one")
@@ -66,7 +68,7 @@ def ablate(params, units):
     """
     units = np.flatnonzero(_unit_mask(params["Whh"].shape[0], units) == 0)
     q = {k: np.array(v, copy=True) for k, v in params.items()}
-    for k in ("Wxh", "Whh", "bh"):
+    for k in RNN.recurrent:                     # Wxh, Whh, bh
         q[k][units] = 0
     return q
 

@@ -119,49 +119,19 @@ class Adam:
         self.weight_decay = _check_weight_decay(weight_decay)
         self.beta1, self.beta2 = check_fraction(beta1, "beta1"), check_fraction(beta2, "beta2")
         self.eps = check_positive(eps, "eps")
-        self.m, self.v, self.t = {}, {}, 0
-        self._work = {}
+        self.m, self.v, self.t = {}, {}, 0             # moving averages of g and g^2, step count
 
     def step(self, params, grads):
         _check_same_keys(params, grads)
         self.t += 1
-        c1, c2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
-        lr = self.learning_rate
+        b1, b2, lr = self.beta1, self.beta2, self.learning_rate
         for k, p in params.items():
             g = grads[k]
-            m = self.m.setdefault(k, np.zeros_like(p))
-            v = self.v.setdefault(k, np.zeros_like(p))
-            # The textbook lines
-            #   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g g;  p -= lr (m / c1) / (sqrt(v / c2) + eps)
-            # computed in place into scratch arrays kept between steps (no temporaries), with the
-            # same operations in the same order, so the numbers are the same bit for bit
-            # (tests/test_optim.py). lr * (m / c1) has the dtype NumPy gives it: float64 for a
-            # NumPy float64 lr (the cosine schedule's) and a float32 model.
-            a, u, x = self._scratch(k, p, np.result_type(lr, p))
-            np.multiply(g, 1 - self.beta1, out=a)
-            m *= self.beta1
-            m += a
-            np.multiply(g, 1 - self.beta2, out=a)
-            a *= g
-            v *= self.beta2
-            v += a
-            np.divide(v, c2, out=a)
-            np.sqrt(a, out=a)
-            a += self.eps                                  # a = sqrt(v / c2) + eps
-            np.divide(m, c1, out=u)
-            np.multiply(u, lr, out=x)
-            x /= a
-            p -= x
+            m = self.m[k] = b1 * self.m.get(k, np.zeros_like(p)) + (1 - b1) * g
+            v = self.v[k] = b2 * self.v.get(k, np.zeros_like(p)) + (1 - b2) * g * g
+            m_hat, v_hat = m / (1 - b1 ** self.t), v / (1 - b2 ** self.t)   # bias correction
+            p -= lr * m_hat / (np.sqrt(v_hat) + self.eps)
         _decay_weights(params, self.learning_rate, self.weight_decay)
-
-    def _scratch(self, name, p, step_dtype):
-        """Work arrays for parameter `name`: a, u like p, x of the step's dtype (u itself when
-        that is p's dtype)."""
-        key = (name, p.shape, p.dtype, step_dtype)
-        if key not in self._work:
-            a, u = np.empty_like(p), np.empty_like(p)
-            self._work[key] = (a, u, u if step_dtype == p.dtype else np.empty(p.shape, step_dtype))
-        return self._work[key]
 
 
 def clip_by_value(grads, limit=5.0):

@@ -12,11 +12,9 @@ import zipfile
 
 import numpy as np
 
-from .cells import CELLS as _CELLS
+from .cells import cell_of, get_cell
 from .text import Vocab
 from .validate import check_params
-
-RNN_KEYS = ("Wxh", "Whh", "bh", "Why", "by")
 
 
 def save_snapshot(path, params, vocab, meta=None):
@@ -35,7 +33,10 @@ def save_snapshot(path, params, vocab, meta=None):
     arrays["vocab"] = np.array(vocab.itos, dtype=str)
     arrays["vocab_unk"] = np.array("" if vocab.unk is None else vocab.unk, dtype=str)
     meta = dict(meta or {})
-    cell = next((n for n, c in _CELLS.items() if set(params) == set(c.param_names)), None)
+    try:
+        cell = cell_of(params)
+    except ValueError:          # another kind of model (e.g. helpers.seq2seq): no "cell"
+        cell = None
     if cell is not None:
         if meta.get("cell", cell) != cell:
             raise ValueError(f"meta says cell {meta['cell']!r} but params hold a {cell!r} model")
@@ -44,42 +45,19 @@ def save_snapshot(path, params, vocab, meta=None):
     np.savez(path, **arrays)
 
 
-def check_rnn_shapes(params, vocab_size):
-    """Raise ValueError unless params hold a vanilla RNN with consistent shapes."""
-    missing = [k for k in RNN_KEYS if k not in params]
-    if missing:
-        raise ValueError(f"snapshot is missing {missing}; an RNN snapshot needs {list(RNN_KEYS)}")
-    H = params["Whh"].shape[0] if params["Whh"].ndim == 2 else -1
-    D = params["Wxh"].shape[1] if params["Wxh"].ndim == 2 else -1
-    expected = {"Wxh": (H, D), "Whh": (H, H), "bh": (H,), "Why": (vocab_size, H),
-                "by": (vocab_size,)}
-    for k, shape in expected.items():
-        if params[k].shape != shape or H <= 0:
-            raise ValueError(f"{k} has shape {params[k].shape}, expected {shape} "
-                             f"(H={H} hidden units, V={vocab_size} symbols in the vocabulary)")
-        if not np.issubdtype(params[k].dtype, np.floating) or not np.isfinite(params[k]).all():
-            raise ValueError(f"{k} must be a finite floating-point array")
-
-
 def check_cell_shapes(params, vocab_size, cell):
     """Raise ValueError unless params hold exactly the arrays of a `cell` char model
     ('rnn', 'lstm' or 'gru') over vocab_size symbols, with consistent shapes, finite."""
-    if cell not in _CELLS:
-        raise ValueError(f"the snapshot's cell is {cell!r}; known cells are {list(_CELLS)}")
-    if cell == "rnn":
-        check_rnn_shapes(params, vocab_size)
-        extra = sorted(set(params) - set(RNN_KEYS))
-        if extra:
-            raise ValueError(f"an 'rnn' snapshot holds {list(RNN_KEYS)}, got extra {extra}")
-        return
-    c = _CELLS[cell]
+    c = get_cell(cell)                     # ValueError naming the known cells
     missing = [k for k in c.param_names if k not in params]
     if missing:
         raise ValueError(f"snapshot is missing {missing}; an {cell!r} snapshot needs "
                          f"{list(c.param_names)}")
-    V, _ = c.check_params(params)          # exact keys, shapes consistent with Why (V, H)
-    if V != vocab_size:
-        raise ValueError(f"Why has {V} rows but the vocabulary has {vocab_size} symbols")
+    Why = np.shape(params["Why"])
+    if len(Why) == 2 and Why[0] != vocab_size:
+        raise ValueError(f"Why has shape {Why}, expected ({vocab_size}, {Why[1]}): one row per "
+                         f"symbol of the vocabulary")
+    c.check_params(params)                 # exact keys, shapes consistent with Why (V, H)
     for k in c.param_names:
         if not np.issubdtype(params[k].dtype, np.floating) or not np.isfinite(params[k]).all():
             raise ValueError(f"{k} must be a finite floating-point array")
@@ -124,6 +102,4 @@ def load_snapshot(path, keys=None):
     missing = [k for k in keys if k not in data]
     if missing:
         raise ValueError(f"{path}: snapshot is missing {missing}; it needs {list(keys)}")
-    if tuple(keys) == RNN_KEYS:
-        check_rnn_shapes(data, len(vocab))
     return data, vocab, meta

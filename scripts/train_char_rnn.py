@@ -40,7 +40,7 @@ def parse_args(argv):
     ap.add_argument("--final-learning-rate", type=float,
                     help="... falling along half a cosine to this (default: a tenth of it)")
     ap.add_argument("--clip", type=float, default=5.0, help="clip gradients to [-clip, clip]; 0: off")
-    ap.add_argument("--clip-norm", type=float, default=1.0,
+    ap.add_argument("--max-norm", type=float, default=1.0,
                     help="then clip the global gradient norm to this (default 1; 0: off)")
     ap.add_argument("--init-scale", type=float,
                     help="std of the initial weights of an rnn (default 0.01); the lstm and gru "
@@ -66,7 +66,7 @@ def train(a, argv):
         params, vocab.encode(text), vocab.encode(valid), batch_size=a.batch_size,
         seq_len=a.seq_len, optimizer=a.optimizer, learning_rate=a.learning_rate,
         final_learning_rate=a.final_learning_rate, clip=a.clip or None,
-        clip_norm=a.clip_norm or None, seconds=a.seconds, chars=a.chars, steps=a.steps,
+        max_norm=a.max_norm or None, seconds=a.seconds, chars=a.chars, steps=a.steps,
         epochs=a.epochs, eval_every=a.eval_every, seed=a.seed, log=not a.quiet,
         weight_decay=a.weight_decay, average=a.average)
     init_scale = (0.01 if a.init_scale is None else a.init_scale) if a.cell == "rnn" else None

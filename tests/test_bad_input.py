@@ -9,7 +9,8 @@ import pytest
 
 from helpers import binary, char_rnn, gradcheck, interpret, names, optim, seq2seq, snapshot
 from helpers import layers, text, training, validate
-from helpers.char_rnn_fast import evaluate, fast_loss_and_grads
+from helpers.char_rnn import evaluate
+from helpers.fast.char_rnn import loss_and_grads as fast_loss_and_grads
 from helpers.softmax import entropy, log_softmax, sample, softmax
 from helpers.threads import blas_threads
 
@@ -166,9 +167,9 @@ CASES = [
     ("snap-save-vocab", lambda: snapshot.save_snapshot("/tmp/never.npz", P, "abcde"), "vocab must be a helpers.text.Vocab"),
     ("snap-save-meta", lambda: snapshot.save_snapshot("/tmp/never.npz", P, VOCAB, meta=[1]), "meta must be a dict"),
     ("snap-missing", lambda: snapshot.load_snapshot("/no/such/file.npz"), "no such snapshot file"),
-    ("snap-shapes", lambda: snapshot.check_rnn_shapes(params_with(bh=np.zeros(H + 1)), V), "bh has shape"),
-    ("snap-nan", lambda: snapshot.check_rnn_shapes(params_with(by=np.full(V, NAN)), V), "by must be a finite"),
-    ("snap-keys", lambda: snapshot.check_rnn_shapes({"Wxh": P["Wxh"]}, V), "snapshot is missing"),
+    ("snap-shapes", lambda: snapshot.check_cell_shapes(params_with(bh=np.zeros(H + 1)), V, "rnn"), "bh has shape"),
+    ("snap-nan", lambda: snapshot.check_cell_shapes(params_with(by=np.full(V, NAN)), V, "rnn"), "by must be a finite"),
+    ("snap-keys", lambda: snapshot.check_cell_shapes({"Wxh": P["Wxh"]}, V, "rnn"), "snapshot is missing"),
     # ---------------------------------------------------------------- char_rnn
     ("init-hidden-zero", lambda: char_rnn.init_params(V, 0, seed=0), "hidden_size must be an integer >= 1"),
     ("init-hidden-float", lambda: char_rnn.init_params(V, 2.7, seed=0), "hidden_size must be an integer"),
@@ -206,8 +207,8 @@ CASES = [
     ("classic-log-every", lambda: char_rnn.classic_train(params_with(), IDS, steps=1, log_every=0), "log_every must be an integer >= 1"),
     ("lag-neg-id", lambda: char_rnn.loss_and_grads(P, np.array([[0, -1]]), np.array([[1, 2]])), "x must lie in [0, 5)"),
     ("lag-1d", lambda: char_rnn.loss_and_grads(P, np.array([0, 1]), np.array([1, 2])), "x must have 2 dimension(s)"),
-    ("lag-h0", lambda: char_rnn.loss_and_grads(P, np.zeros((1, 2), int), np.zeros((1, 2), int), np.zeros((2, H))), "h0 must have shape"),
-    ("lag-params", lambda: char_rnn.loss_and_grads({"Wxh": 1}, np.zeros((1, 2), int), np.zeros((1, 2), int)), "params is missing"),
+    ("lag-h0", lambda: char_rnn.loss_and_grads(P, np.zeros((1, 2), int), np.zeros((1, 2), int), np.zeros((2, H))), "state must be (N, H) = (1, 4)"),
+    ("lag-params", lambda: char_rnn.loss_and_grads({"Wxh": 1}, np.zeros((1, 2), int), np.zeros((1, 2), int)), "the parameters of no known cell"),
     ("fast-neg-id", lambda: fast_loss_and_grads(P, np.array([[0, -1]]), np.array([[1, 2]])), "x must lie in [0, 5)"),
     ("fast-y-high", lambda: fast_loss_and_grads(P, np.array([[0, 1]]), np.array([[1, 9]])), "y must lie in [0, 5)"),
     ("fast-shapes", lambda: fast_loss_and_grads(P, np.zeros((1, 2), int), np.zeros((1, 3), int)), "same shape"),
@@ -236,7 +237,7 @@ CASES = [
     ("train-wd-obj", lambda: char_rnn.train(params_with(), IDS, optimizer=optim.SGD(), weight_decay=0.1, log=None), "weight_decay applies to a named optimizer"),
     ("train-average", lambda: char_rnn.train(params_with(), IDS, average=1.0, steps=1, log=None), "average must be a finite number >= 0 and < 1"),
     ("train-clip", lambda: char_rnn.train(params_with(), IDS, clip=-5, steps=1, log=None), "clip must be a finite number > 0"),
-    ("train-clip-norm", lambda: char_rnn.train(params_with(), IDS, clip_norm=0, steps=1, log=None), "clip_norm must be"),
+    ("train-max-norm", lambda: char_rnn.train(params_with(), IDS, max_norm=0, steps=1, log=None), "max_norm must be"),
     ("train-eval-every", lambda: char_rnn.train(params_with(), IDS, eval_every=0, steps=1, log=None), "eval_every must be an integer >= 1"),
     ("train-eval-no-valid", lambda: char_rnn.train(params_with(), IDS, batch_size=2, seq_len=5, eval_every=2, steps=1, log=None), "eval_every needs a validation text"),
     ("train-cell", lambda: char_rnn.train(params_with(), IDS, cell="gru?", steps=1, log=None), "cell must be one of"),

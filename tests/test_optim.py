@@ -82,43 +82,6 @@ def test_training_diverged_is_a_value_error_every_trainer_raises():
         check_finite_loss(float("nan"), 3, 0.1)
 
 
-class TextbookAdam:
-    """Adam as the paper writes it, with temporaries: what the in-place helpers.optim.Adam
-    must reproduce bit for bit."""
-
-    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.b1, self.b2, self.eps, self.m, self.v, self.t = lr, beta1, beta2, eps, {}, {}, 0
-
-    def step(self, params, grads):
-        self.t += 1
-        c1, c2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
-        for k, p in params.items():
-            g = grads[k]
-            m = self.m.setdefault(k, np.zeros_like(p))
-            v = self.v.setdefault(k, np.zeros_like(p))
-            m *= self.b1
-            m += (1 - self.b1) * g
-            v *= self.b2
-            v += (1 - self.b2) * g * g
-            p -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("lr", [3e-3, np.float64(3e-3), np.float32(3e-3)])
-def test_in_place_adam_equals_the_textbook_form_bit_for_bit(dtype, lr):
-    rng = np.random.default_rng(0)
-    p = {"W": rng.standard_normal((5, 3)).astype(dtype), "b": rng.standard_normal(3).astype(dtype)}
-    q = {k: v.copy() for k, v in p.items()}
-    ours, ref = Adam(lr), TextbookAdam(lr)
-    for _ in range(20):
-        g = {k: (rng.standard_normal(v.shape) * 10.0 ** rng.integers(-6, 2)).astype(dtype)
-             for k, v in p.items()}
-        ours.step(p, g)
-        ref.step(q, g)
-        for k in p:
-            assert p[k].dtype == dtype and np.array_equal(p[k], q[k]), k
-
-
 @pytest.mark.parametrize("make", [lambda: SGD(0.05), lambda: Adagrad(0.05), lambda: Adam(0.01)])
 def test_every_optimizer_descends_a_loss_with_checked_gradients(make):
     """Least squares: the analytic gradient checked against centred differences, then each

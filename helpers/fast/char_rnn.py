@@ -1,7 +1,8 @@
-"""An optimisation of helpers.char_rnn.loss_and_grads: the same loss and gradients of the vanilla
-char-RNN, fused for speed. This is what char_rnn.train runs; char_rnn.loss_and_grads, built from
-the layers of helpers.layers, is the readable reference, and tests/test_char_rnn.py checks that
-both give the same numbers (and the numerical gradient).
+"""OPTIMISATION: the vanilla char-RNN's loss and gradients, fused (the same numbers as helpers.cells).
+
+`loss_and_grads` computes what get_cell("rnn").loss_and_grads computes, up to rounding, and is
+tested against it (tests/test_fast.py); read that one (built from helpers.layers) to learn the
+model. This is what char_rnn.train runs for an 'rnn' cell unless the fast paths are off.
 
 What makes it faster: time-major preallocated buffers reused between calls, in-place
 operations, the embedding gather with bh folded in, and dWxh by adding up the rows of each
@@ -9,8 +10,8 @@ input id (sorted, np.add.reduceat) instead of a (N, T, V) one-hot product.
 """
 import numpy as np
 
-from .threads import blas_threads
-from .validate import check_array, check_ids, check_int
+from ..validate import check_array, check_ids
+
 
 class _Workspace:
     """Preallocated buffers of the fused forward/backward for one (N, T) window shape.
@@ -64,8 +65,8 @@ def _forward(params, xt, h0, ws):
     return S
 
 
-def fast_loss_and_grads(params, x, y, h0=None, mask=None, workspace=None):
-    """The same computation as char_rnn.loss_and_grads, fused for speed (what `train` runs).
+def loss_and_grads(params, x, y, h0=None, mask=None, workspace=None):
+    """The same computation as get_cell("rnn").loss_and_grads, fused for speed.
 
     x, y (N, T) int ids in [0, V), h0 (N, H) or None, mask (N, T) bool or None.
     workspace: a dict reused between calls to keep the buffers (the returned grads live in it
@@ -134,55 +135,3 @@ def _backward(params, dS, xt, ws):
     dE = np.zeros((params["Why"].shape[0], H), dtype=daf.dtype)
     dE[sorted_ids[starts]] = np.add.reduceat(daf[order], starts, axis=0)
     np.copyto(gr["Wxh"], dE.T)
-
-
-def stream_layout(ids, vocab_size, batch_size):
-    """Cut a text into `batch_size` contiguous streams for evaluation.
-
-    ids (L,) int ids, L >= 2. -> X, Y (B, per) inputs and targets, M (B, per) bool (False on the
-    padding of the last stream), n = L - 1 predictions.
-    """
-    ids = check_ids(ids, vocab_size, "ids", ndim=1)
-    n = len(ids) - 1
-    if n < 1:
-        raise ValueError(f"evaluate needs at least 2 symbols (one to read, one to predict), got {len(ids)}")
-    batch_size = check_int(batch_size, "batch_size", 1)
-    B = min(batch_size, n)
-    per = -(-n // B)                                   # ceil(n / B) targets per stream
-    X = np.zeros(B * per, dtype=np.int64)
-    Y = np.zeros(B * per, dtype=np.int64)
-    M = np.zeros(B * per, dtype=bool)
-    X[:n], Y[:n], M[:n] = ids[:-1], ids[1:], True
-    X, Y, M = (a.reshape(B, per) for a in (X, Y, M))
-    return X, Y, M, n
-
-
-def evaluate(params, ids, batch_size=64, seq_len=128, workspace=None, threads=1):
-    """Mean loss in nats per character over the WHOLE text `ids`: every character after the
-    first is predicted once, from the ones before it (the vanilla RNN; char_rnn.evaluate
-    takes any cell).
-
-    The text is cut into `batch_size` contiguous streams (the last one padded and masked);
-    each stream starts from h = 0 and carries its hidden state from window to window.
-    ids (L,) int ids, L >= 2.  -> float
-    """
-    X, Y, M, n = stream_layout(ids, params["Why"].shape[0], batch_size)
-    seq_len = check_int(seq_len, "seq_len", 1)
-    with blas_threads(threads):
-        return _evaluate(params, X, Y, M, n, seq_len, {} if workspace is None else workspace)
-
-
-def _evaluate(params, X, Y, M, n, seq_len, cache):
-    B, per = X.shape
-    h = np.zeros((B, params["Whh"].shape[0]), dtype=params["Whh"].dtype)
-    total = 0.0
-    for s in range(0, per, seq_len):
-        xt = np.ascontiguousarray(X[:, s:s + seq_len].T)
-        T = xt.shape[0]
-        ws = _workspace(cache, B, T, params)
-        S = _forward(params, xt, h, ws)
-        picked = S[ws.rows, Y[:, s:s + seq_len].T.reshape(-1)]
-        total -= float(picked[M[:, s:s + seq_len].T.reshape(-1)].sum(dtype=np.float64))
-        h = ws.hs[T].copy()
-    return total / n
-

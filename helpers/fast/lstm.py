@@ -1,14 +1,13 @@
 """OPTIMISATION: a fused, time-major LSTM character model (the same numbers as helpers.cells).
 
-`loss_and_grads` computes exactly what get_cell("lstm").loss_and_grads computes (without a
-mask) and is tested against it; read that one (and helpers.layers) to learn the LSTM. This
-module only makes it fast, for the trainer and benchmarks/lstm_speed.py:
+`loss_and_grads` computes what get_cell("lstm").loss_and_grads computes (without a mask), up
+to rounding, and is tested against it; read that one (and helpers.layers) to learn the LSTM.
+This module only makes it fast, for the trainer (LSTMStep) and benchmarks/lstm_speed.py:
 
 * time-major buffers allocated once per window shape and reused (`workspace`), so each
   step's slice is one contiguous block and the loops allocate nothing; states are
   feature-major, (H, N) per step, because BLAS runs the step product W (4H, H) @ h (H, N)
-  faster than h (N, H) @ W.T (H, 4H), and where OpenBLAS has a faster path for small
-  products the step products are cut into row blocks that it takes (threads.row_block);
+  faster than h (N, H) @ W.T (H, 4H);
 * the gate blocks are reordered internally to o, i, f, g (torch's order is i, f, g, o):
   the three sigmoid gates are then one slice, and so are the three blocks that the cell
   gradient dc feeds in the backward pass;
@@ -22,7 +21,6 @@ module only makes it fast, for the trainer and benchmarks/lstm_speed.py:
 """
 import numpy as np
 
-from .threads import row_block
 
 # torch's blocks i, f, g, o -> internal o, i, f, g
 _ORDER = (3, 0, 1, 2)
@@ -47,20 +45,18 @@ class _Workspace:
     """Buffers for one window shape. States are feature-major, (H, N) per step, so each gate
     block of a step is a contiguous run of rows."""
 
-    def __init__(self, N, T, H, V, dtype, fwd_rows, bwd_rows):
+    def __init__(self, N, T, H, V, dtype):
         self.E = np.zeros((V, 4 * H + _PAD), dtype)   # permuted Wx.T + b, sigmoid columns halved
         self.G = np.empty((T, N, 4 * H + _PAD), dtype)  # E gathered for every input
-        # The step products in row blocks (threads.row_block), each a stack of equal blocks
-        # padded with zero rows: WhS (forward) and WhP.T (backward), and their outputs
-        self.WhP = np.zeros((4 * H, _round_up(H, bwd_rows)), dtype)   # permuted Wh
-        self.WhS = np.zeros((_round_up(4 * H, fwd_rows), H), dtype)   # same, sigmoid rows halved
-        self.fwd_rows, self.bwd_rows = fwd_rows, bwd_rows
+        self.WhP = np.empty((4 * H, H), dtype)       # permuted Wh
+        self.WhPT = np.empty((H, 4 * H + _PAD), dtype)[:, :4 * H]   # its transpose (backward)
+        self.WhS = np.empty((4 * H, H), dtype)       # permuted Wh, sigmoid rows halved
         self.A = np.empty((T, 4, H, N), dtype)        # inputs -> gates o, i, f, g at each step
         self.hs = np.empty((T + 1, H, N), dtype)      # hs[0] = h0, hs[t + 1] = h_t
         self.cs = np.empty((T + 1, H, N), dtype)
         self.tc = np.empty((T, H, N), dtype)          # tanh(c_t)
         self.tmp = np.empty((H, N), dtype)
-        self.tmp4 = np.empty((len(self.WhS), N), dtype)
+        self.pre = np.empty((4 * H, N), dtype)
         self.S = np.empty((T * N, V), dtype)
         self.dA = np.empty((T, 4, H, N), dtype)       # the gates' pre-activation gradients
         # ... copied to (4H, T*N) for the weight products (rows padded)
@@ -70,7 +66,7 @@ class _Workspace:
         self.P = np.empty((T, 3, H, N), dtype)        # dA_ifg = dc * P
         self.dc = np.empty((H, N), dtype)
         self.dcn = np.empty((H, N), dtype)
-        self.dhn = np.empty((self.WhP.shape[1], N), dtype)
+        self.dhn = np.empty((H, N), dtype)
         self.rows = np.arange(T * N)
         # rows (t, n) of the first T*N: what the gate gradients of step t multiply, [h_{t-1} |
         # one-hot input | 1], so that one product gives dWh, dWx and db (columns padded to a
@@ -80,7 +76,7 @@ class _Workspace:
 
 
 def _workspace(cache, N, T, H, V, dtype):
-    key = (N, T, H, V, np.dtype(dtype), row_block(4 * H, N, H), row_block(H, N, 4 * H))
+    key = (N, T, H, V, np.dtype(dtype))
     if key not in cache:
         cache[key] = _Workspace(*key)
     return cache[key]
@@ -129,13 +125,14 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
     # ---- weights, permuted to o, i, f, g, sigmoid blocks halved
     E, WhP, WhS = ws.E, ws.WhP, ws.WhS
     np.copyto(E[:, :4 * H], _blocks(Wx.T + b, _ORDER, H, axis=1))
-    np.copyto(WhP[:, :H], _blocks(Wh, _ORDER, H, axis=0))
-    np.multiply(WhP[:3 * H, :H], 0.5, out=WhS[:3 * H])
-    np.copyto(WhS[3 * H:4 * H], WhP[3 * H:, :H])
+    np.copyto(WhP, _blocks(Wh, _ORDER, H, axis=0))
+    np.copyto(ws.WhPT, WhP.T)
+    np.multiply(WhP[:3 * H], 0.5, out=WhS[:3 * H])
+    np.copyto(WhS[3 * H:], WhP[3 * H:])
     E[:, :3 * H] *= 0.5
 
     # ---- forward
-    A, hs, cs, tc, tmp, tmp4 = ws.A, ws.hs, ws.cs, ws.tc, ws.tmp, ws.tmp4
+    A, hs, cs, tc, tmp, pre = ws.A, ws.hs, ws.cs, ws.tc, ws.tmp, ws.pre
     A3 = A.reshape(T, 4 * H, N)
     np.take(E, xt, axis=0, out=ws.G, mode="clip")     # input term of every step, bias included
     np.copyto(A3, ws.G[..., :4 * H].transpose(0, 2, 1))
@@ -143,11 +140,9 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
         hs[0], cs[0] = 0, 0
     else:
         hs[0], cs[0] = state[0].T, state[1].T
-    W_blocks = WhS.reshape(-1, ws.fwd_rows, H)
-    out_blocks, pre = tmp4.reshape(len(W_blocks), -1, N), tmp4[:4 * H]
     for t in range(T):
         a = A3[t]
-        np.matmul(W_blocks, hs[t], out=out_blocks)    # pre = WhS @ h_prev
+        np.matmul(WhS, hs[t], out=pre)                # pre = WhS @ h_prev
         a += pre
         np.tanh(a, out=a)
         s = a[:3 * H]
@@ -161,7 +156,6 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
         np.tanh(c, out=tc[t])
         np.multiply(o, tc[t], out=hs[t + 1])          # h = o * tanh(c)
     np.copyto(ws.X[:, :H].reshape(T + 1, N, H), hs.transpose(0, 2, 1))   # h in rows (t, n)
-
 
 
 def _output_layer(ws, Why, by, yt, N, T, H):
@@ -181,7 +175,6 @@ def _output_layer(ws, Why, by, yt, N, T, H):
     grads = {"Why": dS.T @ Hf, "by": dS.sum(axis=0)}
     ws.dH[...] = (dS @ Why).reshape(T, N, H).transpose(0, 2, 1)
     return loss, grads
-
 
 
 def _backward(ws, T, H):
@@ -209,10 +202,8 @@ def _backward(ws, T, H):
     P[:, 2] *= i                                      # i * (1 - g^2)
 
     # ---- backward through time
-    dc, dcn, dhn = ws.dc, ws.dcn, ws.dhn[:H]
+    dc, dcn, dhn, WhPT = ws.dc, ws.dcn, ws.dhn, ws.WhPT
     dA3 = dA.reshape(T, 4 * H, N)
-    W_blocks = ws.WhP.T.reshape(-1, ws.bwd_rows, 4 * H)   # a view: rows of WhP.T
-    out_blocks = ws.dhn.reshape(len(W_blocks), -1, N)
     for t in reversed(range(T)):
         dh = dH[t]
         if t < T - 1:
@@ -224,9 +215,8 @@ def _backward(ws, T, H):
         np.multiply(P[t], dc, out=dA[t, 1:])          # dA_i, dA_f, dA_g
         if t > 0:                                     # (no gradient for the initial state)
             np.multiply(dc, f[t], out=dcn)            # the additive path
-            np.matmul(W_blocks, dA3[t], out=out_blocks)   # dhn = WhP.T @ dA_t
+            np.matmul(WhPT, dA3[t], out=dhn)           # dhn = WhP.T @ dA_t
     np.copyto(ws.dAf.reshape(4 * H, T, N), dA3.transpose(1, 0, 2))
-
 
 
 def _weight_gradients(ws, xt, V, H, T, N):
