@@ -45,6 +45,8 @@ def parse_args(argv):
     ap.add_argument("--init-scale", type=float,
                     help="std of the initial weights of an rnn (default 0.01); the lstm and gru "
                          "start from torch's uniform initialisation")
+    ap.add_argument("--forget-bias", type=float,
+                    help="the lstm's first forget-gate bias (default 0, helpers.char_rnn.init_params)")
     ap.add_argument("--weight-decay", type=float, default=0.0,
                     help="decoupled weight decay of the weight matrices (e.g. 0.1 with adam)")
     ap.add_argument("--average", type=float,
@@ -61,7 +63,8 @@ def train(a, argv):
     text, valid = load_text("shakespeare", "train.txt"), load_text("shakespeare", "valid.txt")
     vocab = Vocab.from_text(text)
     params = char_rnn.init_params(len(vocab), a.hidden_size, seed=a.seed, dtype=np.dtype(a.dtype),
-                                  scale=a.init_scale, cell=a.cell)
+                                  scale=a.init_scale, cell=a.cell, forget_bias=a.forget_bias)
+    forget_bias = float(params["b"][a.hidden_size]) if a.cell == "lstm" else None   # as started
     hist = char_rnn.train(
         params, vocab.encode(text), vocab.encode(valid), batch_size=a.batch_size,
         seq_len=a.seq_len, optimizer=a.optimizer, learning_rate=a.learning_rate,
@@ -70,7 +73,7 @@ def train(a, argv):
         epochs=a.epochs, eval_every=a.eval_every, seed=a.seed, log=not a.quiet,
         weight_decay=a.weight_decay, average=a.average)
     init_scale = (0.01 if a.init_scale is None else a.init_scale) if a.cell == "rnn" else None
-    meta = dict(hist["settings"], cell=a.cell, init_scale=init_scale,
+    meta = dict(hist["settings"], cell=a.cell, init_scale=init_scale, forget_bias=forget_bias,
                 corpus="data/shakespeare/train.txt", valid="data/shakespeare/valid.txt",
                 steps=hist["steps"], chars_seen=hist["chars_seen"],
                 epochs_done=round(hist["epochs"], 4),
