@@ -62,10 +62,10 @@ class Trainer:
         """-> (trained params, chars/s, steps)."""
         a = self.a
         params = self.fresh_params()
-        hist = char_rnn.train(params, ids, batch_size=a.batch, seq_len=a.seq, seconds=seconds,
+        last = char_rnn.train(params, ids, batch_size=a.batch, seq_len=a.seq, seconds=seconds,
                               steps=steps, learning_rate=a.lr, seed=a.seed, threads=a.threads,
-                              log=None)
-        return params, hist["chars_per_s"], hist["steps"]
+                              log=None)[-1]
+        return params, last["chars"] / last["seconds"], last["step"]
 
 
 class Torch:

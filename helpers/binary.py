@@ -23,8 +23,10 @@ import time
 import numpy as np
 
 from .layers import rnn_backward_projected, rnn_forward_projected
-from .optim import SGD, check_finite_loss, check_schedule, scheduled_learning_rate
-from .training import Budget, check_budget, emit, make_log
+from .optim import SGD, check_schedule, scheduled_learning_rate
+from .threads import blas_threads
+from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
+                       check_max_loss, clip_gradients, make_rng)
 from .validate import check_allocation, check_array, check_int, check_params
 
 # The widest sum the adder handles: wider ones would need gigabytes of bits for one batch.
@@ -164,10 +166,10 @@ def random_pairs(n, width, rng):
 def init_params(hidden_size=16, seed=0, bias=False):
     """The seed's initialisation: every weight uniform in [-1, 1]; biases (if any) zero.
 
-    seed: an int or a np.random.Generator (train(seed=) can continue the same stream).
+    seed: an int >= 0.
     -> dict Wxh (H, 2), Whh (H, H), Why (1, H) [, bh (H,), by (1,)], float64
     """
-    rng = _rng(seed)
+    rng = make_rng(seed)
     H = check_int(hidden_size, "hidden_size", minimum=1)
     check_allocation((H, H), "hidden_size")
     params = {"Wxh": rng.uniform(-1, 1, (H, 2)), "Whh": rng.uniform(-1, 1, (H, H)),
@@ -230,38 +232,42 @@ def loss_and_grads(params, x, y):
     return loss, backward((p - y) / N, cache)
 
 
-def train(params, *, steps=None, seconds=None, seed=0, batch_size=64, widths=(8,),
-          learning_rate=1.0, final_learning_rate=None, log=None, log_every=100):
+def train(params, *, seed, steps=None, seconds=None, batch_size=64, widths=(8,),
+          learning_rate=1.0, final_learning_rate=None, schedule="linear", clip=None,
+          max_norm=None, max_loss=None, log=None, log_every=100, threads=1):
     """Plain gradient descent on fresh random pairs: every step draws `batch_size` pairs.
 
-    The trainer contract of helpers.training: budget steps and/or seconds; seed an int or a
-    np.random.Generator (to continue the stream that init_params drew from); the learning
-    rate falls linearly to final_learning_rate (None: constant); log(record) every log_every
-    steps with record = {'step', 'loss' (mean of those steps)}. widths: the sum widths to train
-    on, used in turn (e.g. (8,) or mixed lengths (4, 8, 16)). Updates params in place; returns
-    the loss of every step (a list). A NaN loss raises TrainingDiverged.
+    The trainer contract of helpers.training (budget, seed, schedule, clip / max_norm, log,
+    threads). widths: the sum widths to train on, used in turn (e.g. (8,) or mixed lengths
+    (4, 8, 16)). max_loss None: 3 times what p = 0.5 for every bit costs, 3 * width / 8 per sum.
+    Updates params in place. -> the History of records ('step', 'loss', 'learning_rate',
+    'seconds').
     """
     budget = Budget(*check_budget(steps, seconds))
-    rng = _rng(seed)
+    rng = make_rng(seed)
     widths = [_check_width(w) for w in widths]
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    check_schedule(learning_rate, final_learning_rate, "linear")
-    log, log_every = make_log(log, log_every)
-    opt, losses = SGD(learning_rate), []
-    while not budget.done():
-        t0 = time.perf_counter()
-        width = widths[budget.step % len(widths)]
-        x, y = encode(*random_pairs(batch_size, width, rng), width)
-        loss, grads = loss_and_grads(params, x, y)
-        check_finite_loss(loss, budget.step + 1, learning_rate)
-        opt.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
-                                                    final_learning_rate, "linear")
-        opt.step(params, grads)
-        losses.append(loss)
-        budget.tick(t0)
-        if budget.step % log_every == 0:
-            emit(log, {"step": budget.step, "loss": float(np.mean(losses[-log_every:]))})
-    return losses
+    check_schedule(learning_rate, final_learning_rate, schedule)
+    clip, max_norm = check_clipping(clip, max_norm)
+    bounds = {w: check_max_loss(max_loss, w / 8) for w in widths}
+    recorder = Recorder(budget, log, log_every)
+    opt = SGD(learning_rate)
+    with blas_threads(threads):
+        while not budget.done():
+            t0 = time.perf_counter()
+            width = widths[budget.step % len(widths)]
+            x, y = encode(*random_pairs(batch_size, width, rng), width)
+            loss, grads = loss_and_grads(params, x, y)          # forward, loss, backward
+            check_divergence(loss, budget.step + 1, learning_rate, bounds[width])
+            clip_gradients(grads, clip, max_norm)
+            opt.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
+                                                        final_learning_rate, schedule)
+            opt.step(params, grads)                             # p -= learning_rate * g
+            budget.tick(t0)
+            recorder.add(loss)
+            if recorder.due():
+                recorder.record(opt.learning_rate)
+    return recorder.history
 
 
 # ---------------------------------------------------------------- one pair, notebook 04's Part 1 form
@@ -279,10 +285,10 @@ def pair_forward(x, Wxh, Whh, Why):
 
 
 def pair_bptt(x, y, hs, ps, Wxh, Whh, Why):
-    """One pair, with notebook 04's signature: the gradients of 1/2 sum_t (ps_t - y_t)^2.
+    """One pair, with notebook 04's signature: the gradients of 1/2 sum_t (ps_t - y_t)^2 by
+    backpropagation through time, the loop notebook 04 derives.
 
     x (T, 2), y (T,), hs (T + 1, H) and ps (T,) from pair_forward  ->  dWxh, dWhh, dWhy.
-    backward() on a batch of one, with the cache rebuilt from hs and ps.
     """
     x = check_array(x, "x", ndim=2, finite=True)
     T, H = x.shape[0], np.shape(Whh)[0]
@@ -292,19 +298,16 @@ def pair_bptt(x, y, hs, ps, Wxh, Whh, Why):
         raise ValueError(f"for x of shape {x.shape} and H = {H}, y and ps must have shape ({T},) and "
                          f"hs ({T + 1}, {H}) (hs[0] = 0 before the first step); got y {y.shape}, "
                          f"ps {ps.shape}, hs {hs.shape}")
-    params = {"Wxh": Wxh, "Whh": Whh, "Why": Why}
-    _check_input(x[None], params)
-    h = hs[None, 1:]
-    rcache = (hs[None, 0], Whh, h, "sigmoid")         # the cache rnn_forward_projected keeps
-    grads = backward((ps - y)[None], (x[None], h, rcache, ps[None], params))
-    return grads["Wxh"], grads["Whh"], grads["Why"]
-
-
-def _rng(seed):
-    """An int seed -> a new Generator; a Generator is used as it is (to continue its stream)."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(check_int(seed, "seed", minimum=0))
+    _check_input(x[None], {"Wxh": Wxh, "Whh": Whh, "Why": Why})
+    dz = (ps - y) * ps * (1 - ps)          # output deltas, all steps: (T,)
+    dh_out = np.outer(dz, Why[0])          # what each h_t owes its own output: (T, H)
+    da = np.zeros((T, H))                  # hidden deltas
+    dh_next = np.zeros(H)                  # nothing comes back from after the last step
+    for t in reversed(range(1, T + 1)):    # step t sits at row t - 1 of dz, dh_out and da
+        h = hs[t]
+        da[t - 1] = (dh_out[t - 1] + dh_next) * h * (1 - h)
+        dh_next = Whh.T @ da[t - 1]        # what h_{t-1} owes the steps after it
+    return da.T @ x, da.T @ hs[:-1], dz[None] @ hs[1:]    # dWxh, dWhh, dWhy
 
 
 # ---------------------------------------------------------------- using a trained adder

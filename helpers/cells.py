@@ -26,13 +26,15 @@ numbers as the cell's own, fused for speed (tested equal). Only the trainers use
     from helpers import cells
     cells.fast_paths = False        # every trainer runs the reference loss_and_grads
 """
+import math
+
 import numpy as np
 
 from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
                      gru_backward_projected, gru_forward_projected, lstm_backward_projected,
                      lstm_forward_projected, rnn_backward_projected, rnn_forward_projected,
                      sigmoid, temporal_softmax_loss_backward, temporal_softmax_loss_forward)
-from .validate import check_array, check_id, check_ids, check_number
+from .validate import check_float_dtype, check_id, check_ids, check_int, check_number
 
 READOUT = ("Why", "by")
 fast_paths = True      # False: the trainers ignore every cell's fast_step
@@ -67,7 +69,8 @@ class Cell:
 
     def parameter_count(self, vocab_size, hidden_size):
         """Number of trainable numbers: the recurrent block plus the readout."""
-        return int(sum(np.prod(s) for s in self.shapes(vocab_size, hidden_size).values()))
+        # math.prod: exact Python integers, which never overflow (np.prod's int64 would)
+        return sum(math.prod(s) for s in self.shapes(vocab_size, hidden_size).values())
 
     def init_params(self, vocab_size, hidden_size, seed, dtype=np.float32, forget_bias=None):
         """Weights uniform in [-1/sqrt(H), 1/sqrt(H)] (torch's default for its RNN, LSTM and GRU),
@@ -79,7 +82,8 @@ class Cell:
             raise ValueError(f"forget_bias is the LSTM's; a {self.name!r} cell has no forget gate, "
                              f"so leave it None")
         forget_bias = 1.0 if forget_bias is None else check_number(forget_bias, "forget_bias")
-        rng = np.random.default_rng(seed)
+        dtype = check_float_dtype(dtype)                 # integer weights would be zeros
+        rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
         k = 1 / np.sqrt(hidden_size)
         params = {}
         for name, shape in shapes.items():
@@ -92,10 +96,12 @@ class Cell:
     def check_params(self, params):
         """Raise ValueError unless params hold exactly this cell's arrays with consistent shapes.
         -> (V, H)"""
-        names = set(params)
-        if names != set(self.param_names):
-            raise ValueError(f"a {self.name!r} model has parameters {list(self.param_names)}, "
-                             f"got {sorted(names)}")
+        missing = [k for k in self.param_names if k not in params]
+        extra = sorted(set(params) - set(self.param_names))
+        if missing or extra:
+            raise ValueError(f"a {self.name!r} model has parameters {list(self.param_names)}; "
+                             + "; ".join([f"missing {missing}"] * bool(missing)
+                                         + [f"got extra {extra}"] * bool(extra)))
         V, H = np.shape(params["Why"]) if np.ndim(params["Why"]) == 2 else (0, 0)
         if V < 1 or H < 1:
             raise ValueError(f"Why must have shape (V, H) with V, H >= 1, got {np.shape(params['Why'])}")
@@ -183,17 +189,18 @@ class Cell:
     def step(self, params, ix, state=None):
         """Read one symbol id: state (h (H,), or (h, c) for 'lstm'; None: zeros)
         -> new state, logits (V,) of the next symbol."""
-        V, H = self.check_params(params)
+        V, H = params["Why"].shape
         ix = check_id(ix, V)
         if state is None:
             state = self.zero_state(1, H, params["Why"].dtype)
             state = (state[0][0], state[1][0]) if self.name == "lstm" else state[0]
-        elif self.name == "lstm":
-            if not isinstance(state, tuple) or len(state) != 2:
-                raise ValueError("an 'lstm' state is a pair (h, c) of (H,) arrays (or None for zeros)")
-            state = tuple(check_array(s, name, shape=(H,)) for s, name in zip(state, "hc"))
-        else:
-            state = check_array(state, "h", shape=(H,))
+        elif self.name == "lstm" and (not isinstance(state, tuple) or len(state) != 2
+                                      or any(np.shape(s) != (H,) for s in state)):
+            raise ValueError(f"an 'lstm' state for one sequence is a pair (h, c) of ({H},) "
+                             f"arrays (or None for zeros)")
+        elif self.name != "lstm" and np.shape(state) != (H,):   # (H, 1) would broadcast
+            raise ValueError(f"the {self.name!r} state for one sequence must have shape ({H},), "
+                             f"got {np.shape(state)}")
         if self.name == "rnn":
             h = np.tanh(params["Wxh"][:, ix] + params["Whh"] @ state + params["bh"])
             new = h
@@ -216,9 +223,8 @@ class Cell:
 
 
 def _check_sizes(vocab_size, hidden_size):
-    for name, v in (("vocab_size", vocab_size), ("hidden_size", hidden_size)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    check_int(vocab_size, "vocab_size", minimum=1)
+    check_int(hidden_size, "hidden_size", minimum=1)
 
 
 CELLS = {"rnn": Cell("rnn", 1, ("Wxh", "Whh", "bh"), fast_step="char_rnn"),
@@ -233,25 +239,32 @@ def get_cell(name):
     return CELLS[name]
 
 
-def cell_of(params):
-    """The name of the cell whose parameters `params` holds ('rnn', 'lstm' or 'gru')."""
-    if isinstance(params, dict):
-        for name, cell in CELLS.items():
-            if set(params) == set(cell.param_names):
-                return name
-    names = sorted(params) if isinstance(params, dict) else type(params).__name__
-    raise ValueError(f"params hold {names}, the parameters of no known cell "
-                     f"({ {n: list(c.param_names) for n, c in CELLS.items()} })")
-
-
 def hidden_size_for(name, vocab_size, parameter_budget):
     """The largest H whose cell model has at most `parameter_budget` parameters (for comparing
-    cells at an equal parameter count)."""
+    cells at an equal parameter count). The budget is a finite number (inf has no largest H);
+    the answer is found by bisection, so even a huge budget returns at once."""
     cell = get_cell(name)
-    H = 1
-    if cell.parameter_count(vocab_size, 1) > parameter_budget:
+    _check_sizes(vocab_size, 1)
+    budget = check_number(parameter_budget, "parameter_budget", low=0)
+    if cell.parameter_count(vocab_size, 1) > budget:
         raise ValueError(f"even H = 1 needs {cell.parameter_count(vocab_size, 1)} parameters, "
                          f"more than the budget {parameter_budget}")
-    while cell.parameter_count(vocab_size, H + 1) <= parameter_budget:
-        H += 1
-    return H
+    lo, hi = 1, 2                          # count(lo) <= budget < count(hi)
+    while cell.parameter_count(vocab_size, hi) <= budget:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if cell.parameter_count(vocab_size, mid) <= budget else (lo, mid)
+    return lo
+
+
+def cell_of(params):
+    """The name of the cell whose parameters `params` holds ('rnn', 'lstm' or 'gru')."""
+    if not isinstance(params, dict):
+        raise ValueError(f"params must be a dict of arrays (name -> array), got "
+                         f"{type(params).__name__}")
+    for name, cell in CELLS.items():
+        if set(params) == set(cell.param_names):
+            return name
+    raise ValueError(f"params hold {sorted(params)}, the parameters of no known cell "
+                     f"({ {n: list(c.param_names) for n, c in CELLS.items()} })")

@@ -22,13 +22,15 @@ import numpy as np
 from . import cells as _cells, fast as _fast
 from .cells import CELLS, cell_of, get_cell
 from .optim import (SGD, Adagrad, Adam, TrainingDiverged, check_finite_loss, check_schedule,
-                    clip_by_global_norm, clip_by_value, scheduled_learning_rate)
+                    scheduled_learning_rate)
 from .softmax import check_temperature, sample as sample_index, softmax
 from .text import stream_batches
 from .threads import blas_threads
-from .training import Budget, check_budget, emit, make_log
-from .validate import (check_allocation, check_array, check_choice, check_fraction, check_id,
-                       check_ids, check_int, check_optional, check_params, check_positive)
+from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
+                       check_max_loss, clip_gradients, make_log, make_rng)
+from .validate import (check_allocation, check_array, check_choice, check_float_dtype,
+                       check_fraction, check_ids, check_int, check_optional,
+                       check_params, check_positive)
 
 PARAM_NAMES = get_cell("rnn").param_names       # the vanilla model's names, from the registry
 __all__ = ["PARAM_NAMES", "init_params", "loss_and_grads", "step", "sample", "complete",
@@ -50,7 +52,8 @@ def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cel
     check_choice(cell, "cell", tuple(CELLS))
     V = check_int(vocab_size, "vocab_size", minimum=1)
     H = check_int(hidden_size, "hidden_size", minimum=1)
-    check_allocation((H, max(H, V)), "hidden_size", np.dtype(dtype).itemsize)
+    dtype = check_float_dtype(dtype)                  # integer weights would be zeros
+    check_allocation((H, max(H, V)), "hidden_size", dtype.itemsize)
     if cell != "rnn":
         if scale is not None:
             raise ValueError(f"scale sets the vanilla RNN's initial weights; an {cell!r} cell is "
@@ -62,7 +65,7 @@ def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cel
         raise ValueError("forget_bias is the LSTM's; the vanilla RNN has no forget gate, so "
                          "leave it None")
     scale = check_positive(0.01 if scale is None else scale, "scale")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     p = {"Wxh": rng.standard_normal((H, V)) * scale, "Whh": rng.standard_normal((H, H)) * scale,
          "bh": np.zeros(H), "Why": rng.standard_normal((V, H)) * scale, "by": np.zeros(V)}
     return {k: v.astype(dtype) for k, v in p.items()}
@@ -331,27 +334,33 @@ def use_fast(fast):
 class TrainConfig:
     """The batched trainer's settings; train(params, ids, valid, **settings) builds one.
 
+    seed                  required, an int >= 0: the epochs' random offsets come from it
     batch_size, seq_len   parallel streams, characters per window (truncated BPTT)
     optimizer             'adam' (default), 'adagrad' or 'sgd' (make_optimizer), or an object
                           with .step(params, grads) and .learning_rate
     learning_rate         None: the optimizer's default (adam 5e-3, adagrad 0.1, sgd 1.0)
-    final_learning_rate   where the cosine schedule ends (a value); None: a tenth of
-                          learning_rate; equal to learning_rate: constant
+    final_learning_rate, schedule
+                          the rate falls to final_learning_rate (a value; None: a tenth of
+                          learning_rate) along schedule 'cosine' (default) or 'linear';
+                          'constant' keeps learning_rate (final_learning_rate must be None)
     clip, max_norm        clip every entry to [-clip, clip], then all gradients together to a
                           global norm of at most max_norm (None: that one off)
+    weight_decay          decoupled weight decay of the weight matrices (named optimizer only)
+    average               None or a decay like 0.999: end with a moving average of the weights
     steps, seconds, chars, epochs
                           budgets, the first reached stops (epochs=1 if none is given);
                           steps, chars and epochs are reproducible, seconds is not
     eval_every, eval_chars  validate every so many steps on the first eval_chars of valid
-    weight_decay          decoupled weight decay of the weight matrices (named optimizer only)
-    average               None or a decay like 0.999: end with a moving average of the weights
-    max_loss              a smoothed loss above it means divergence (None: 3 ln V)
+    max_loss              a step's loss above it means divergence (None: 3 ln V)
+    log, log_every        the record every log_every steps (and the last) goes to log: True a
+                          progress line, a callable(record), None nothing
     cell                  None: the cell whose parameters train gets (cell_of); or 'rnn',
                           'lstm', 'gru', which must then be the cell of those parameters
-    log, log_every        True: a progress line; a callable(record); None: silent
+    threads               BLAS threads while training (helpers.threads.blas_threads)
     fast                  None: helpers.cells.fast_paths; True/False: the registered fast step
                           and in-place Adam (helpers.fast), or the reference code only
     """
+    seed: int = None
     # the windows
     batch_size: int = 32
     seq_len: int = 32
@@ -359,6 +368,7 @@ class TrainConfig:
     optimizer: object = "adam"
     learning_rate: float = None
     final_learning_rate: float = None
+    schedule: str = "cosine"
     clip: float = 5.0
     max_norm: float = 1.0
     weight_decay: float = 0.0
@@ -375,12 +385,13 @@ class TrainConfig:
     log: object = True
     log_every: int = 10
     # the run
-    seed: int = 0
     cell: str = None
     threads: int = 1
     fast: bool = None
 
     def __post_init__(self):
+        self.seed = check_int(self.seed, "seed", minimum=0, hint="required: the same seed "
+                              "repeats the run")
         self.batch_size = check_int(self.batch_size, "batch_size", minimum=1)
         self.seq_len = check_int(self.seq_len, "seq_len", minimum=1)
         self.steps, self.seconds = check_budget(self.steps, self.seconds, required=False)
@@ -391,8 +402,8 @@ class TrainConfig:
         self.eval_every = check_optional(check_int, self.eval_every, "eval_every", minimum=1)
         self.eval_chars = check_optional(check_int, self.eval_chars, "eval_chars", minimum=2)
         use_fast(self.fast)
-        for name in ("clip", "max_norm", "max_loss"):
-            check_optional(check_positive, getattr(self, name), name)
+        self.clip, self.max_norm = check_clipping(self.clip, self.max_norm)
+        check_optional(check_positive, self.max_loss, "max_loss")
         check_optional(check_fraction, self.average, "average")
         check_optional(check_choice, self.cell, "cell", tuple(CELLS))
         self.make_optimizer()      # checks the optimizer settings; train makes a fresh one
@@ -411,9 +422,22 @@ class TrainConfig:
         else:
             opt = self.optimizer
         lr = getattr(opt, "learning_rate", self.learning_rate)
-        final = 0.1 * lr if self.final_learning_rate is None else self.final_learning_rate
-        check_schedule(lr, final, "cosine")
+        final = self.final_learning_rate
+        if final is None and self.schedule != "constant":
+            final = 0.1 * lr
+        check_schedule(lr, final, self.schedule)
         return opt, lr, final
+
+    def settings(self, params):
+        """The settings of a run on params, as a snapshot's meta records them (JSON-able)."""
+        opt, lr, final = self.make_optimizer()
+        V, H = params["Why"].shape
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+               if f.name not in ("optimizer", "log", "threads", "fast")}
+        out.update(optimizer=type(opt).__name__.lower(), learning_rate=lr,
+                   final_learning_rate=final, cell=cell_of(params), hidden_size=int(H),
+                   vocab_size=int(V), dtype=str(params["Why"].dtype))
+        return out
 
 
 def train(params, train_ids, valid_ids=None, config=None, **settings):
@@ -424,18 +448,22 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
     the previous window, backpropagates through those seq_len steps only, clips and updates.
     Every epoch starts at a random offset in [0, seq_len) (drawn from `seed`) with h = 0.
     params: dict from init_params, updated in place. Settings: TrainConfig's fields (or a
-    TrainConfig as `config`). A NaN loss, or a loss above max_loss, raises TrainingDiverged
-    naming the step.
+    TrainConfig as `config`); seed is required. The trainer contract of helpers.training: a NaN
+    loss, or a loss above max_loss, raises TrainingDiverged naming the step.
 
-    -> history dict: 'chars' (characters seen after each step), 'train_loss' (smoothed, per step),
-    'time' (training seconds after each step), 'valid_chars' and 'valid_loss' (nats/char),
-    'steps', 'chars_seen', 'seconds', 'chars_per_s', 'epochs', 'ln_V', 'settings'.
+    -> the History of records (helpers.training), every log_every steps and after the last:
+    'step', 'loss' (the mean since the previous record), 'learning_rate', 'seconds', 'chars'
+    (characters read), 'epochs', and 'valid_loss' where the trainer validated: every
+    eval_every steps on the first eval_chars of valid_ids, and in the last record on all of
+    them (after the weight average, if any).
     """
     cfg = dataclasses.replace(config, **settings) if config else TrainConfig(**settings)
-    if cfg.cell is not None:       # the parameters must be those of the cell asked for
-        check_params(params, get_cell(cfg.cell).param_names)
-    cfg = dataclasses.replace(cfg, cell=cell_of(params))
-    V, H = get_cell(cfg.cell).check_params(params)
+    cell = cell_of(params)         # which cell's arrays params holds (a dict, exact names)
+    if cfg.cell is not None and cfg.cell != cell:
+        raise ValueError(f"cell={cfg.cell!r} but params hold the parameters of a {cell!r} model "
+                         f"({sorted(params)})")
+    cfg = dataclasses.replace(cfg, cell=cell)
+    V, H = get_cell(cell).check_params(params)   # their shapes, once
     ids = check_ids(train_ids, V, "train_ids", ndim=1)
     if cfg.seq_len > len(ids) - 1:
         raise ValueError(f"seq_len {cfg.seq_len} is longer than the corpus ({len(ids)} symbols "
@@ -450,16 +478,16 @@ def train(params, train_ids, valid_ids=None, config=None, **settings):
         raise ValueError("eval_every needs a validation text: pass valid_ids")
     check_allocation((cfg.batch_size * (cfg.seq_len + 1), max(V, H) * 4), "batch_size * seq_len",
                      params["Why"].dtype.itemsize)
-    run = _Run(params, cfg, V, valid_ids, *make_log(cfg.log, cfg.log_every))
+    run = _Run(params, cfg, V, valid_ids)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"), blas_threads(cfg.threads):
         _train_loop(params, ids, cfg, run)
-    return run.finish()
+    return run.recorder.history
 
 
 def _train_loop(params, ids, cfg, run):
     """The loop train runs: for each window of the streams forward, loss, backward, clip, update."""
     step = training_step(cfg.cell, cfg.fast)   # chosen once: the fused step or the reference
-    opt, rng = run.optimizer, np.random.default_rng(cfg.seed)
+    opt, rng = run.optimizer, make_rng(cfg.seed)
     while not run.done():
         offset = int(rng.integers(0, min(cfg.seq_len, len(ids) - cfg.batch_size * cfg.seq_len)))
         h = None                                          # every epoch starts from h = 0
@@ -468,44 +496,29 @@ def _train_loop(params, ids, cfg, run):
             t0 = time.perf_counter()
             loss, grads, h = step(params, x, y, h)        # forward, loss, backward (BPTT)
             check_divergence(loss, run.budget.step + 1, opt.learning_rate, run.max_loss)
-            if cfg.clip is not None:
-                clip_by_value(grads, cfg.clip)            # every entry into [-clip, clip]
-            if cfg.max_norm is not None:
-                clip_by_global_norm(grads, cfg.max_norm)  # then the global norm
+            clip_gradients(grads, cfg.clip, cfg.max_norm)     # by value, then the global norm
             opt.learning_rate = scheduled_learning_rate(run.learning_rate, run.fraction(),
-                                                        run.final_learning_rate)
+                                                        run.final_learning_rate, cfg.schedule)
             opt.step(params, grads)                       # update (Adam by default)
-            run.count(params, loss, t0)                   # budget, history, log, validation
+            run.count(params, loss, t0)                   # budget, records, validation
             if run.done():
                 break
         run.end_epoch()
 
 
-def check_divergence(loss, step, learning_rate, max_loss):
-    """Raise TrainingDiverged if the loss of this step is not finite or is above max_loss."""
-    if np.isfinite(loss) and loss <= max_loss:
-        return
-    what = f"the loss is {loss}" if not np.isfinite(loss) else \
-        f"the loss is {loss:.4g}, above max_loss = {max_loss:.4g}"
-    raise TrainingDiverged(f"training diverged at step {step}: {what}; use a lower learning rate "
-                           f"than {learning_rate:g} or clip the gradients harder")
-
-
 class _Run:
-    """The bookkeeping of one training run: budget, smoothed loss, history, weight average."""
+    """The bookkeeping of one training run: budget, epochs, records, weight average."""
 
-    def __init__(self, params, cfg, V, valid_ids, log, log_every):
-        self.params, self.cfg, self.V, self.valid_ids = params, cfg, V, valid_ids
-        self.log, self.log_every = log, log_every
+    def __init__(self, params, cfg, V, valid_ids):
+        self.params, self.cfg, self.valid_ids = params, cfg, valid_ids
         self.optimizer, self.learning_rate, self.final_learning_rate = cfg.make_optimizer()
         self.budget = Budget(cfg.steps, cfg.seconds)
         if cfg.chars is not None:
             self.budget.steps = min(cfg.steps or np.inf, -(-int(cfg.chars) // self.window()))
-        self.max_loss = 3 * np.log(V) if cfg.max_loss is None else cfg.max_loss
+        self.recorder = Recorder(self.budget, cfg.log, cfg.log_every)
+        self.max_loss = check_max_loss(cfg.max_loss, np.log(V))
         self.avg = None if cfg.average is None else {k: params[k].copy() for k in params}
-        self.smooth, self.epoch, self.epoch_steps, self.epoch_windows = 0.0, 0, 0, 1
-        self.hist = {"chars": [], "train_loss": [], "time": [], "valid_chars": [],
-                     "valid_loss": [], "eval_seconds": 0.0, "ln_V": float(np.log(V))}
+        self.epoch, self.epoch_steps, self.epoch_windows = 0, 0, 1
 
     def window(self):
         return self.cfg.batch_size * self.cfg.seq_len
@@ -522,64 +535,47 @@ class _Run:
                                       and self.epochs_done() >= self.cfg.epochs)
 
     def count(self, params, loss, t0):
-        """One update done (it started at t0): budget, smoothed loss, weight average, history;
-        then, unless the budget is spent, the log and the validation that are due."""
-        self.smooth = 0.98 * self.smooth + 0.02 * loss
+        """One update done (it started at t0): budget, epoch, weight average, the loss; then the
+        record and validation that are due, or at the end the last record (finish)."""
         self.budget.tick(t0)
         self.epoch_steps += 1
         if self.avg is not None:
             for name, a in self.avg.items():
                 a *= self.cfg.average
                 a += (1 - self.cfg.average) * params[name]
-        n = self.budget.step
-        self.hist["chars"].append(n * self.window())
-        self.hist["train_loss"].append(self.smooth / (1 - 0.98 ** n))
-        self.hist["time"].append(self.budget.elapsed)
+        self.recorder.add(loss)
         if self.done():
+            self.finish()
             return
-        if n % self.log_every == 0:
-            emit(self.log, self.record())
+        n, extra = self.budget.step, {}
         if self.cfg.eval_every and n % self.cfg.eval_every == 0:
-            self.evaluate(params, self.cfg.eval_chars)
+            extra["valid_loss"] = self.validate(self.cfg.eval_chars)
+        if extra or self.recorder.due():
+            self.record(**extra)
 
     def end_epoch(self):
-        if not self.budget.done():
+        if not self.done():
             self.epoch, self.epoch_steps = self.epoch + 1, 0
 
-    def evaluate(self, params, n_chars=None):
-        t0 = time.perf_counter()
+    def validate(self, n_chars=None):
         v = self.valid_ids if n_chars is None else self.valid_ids[:n_chars]
-        self.hist["valid_loss"].append(evaluate(params, v, threads=None))
-        self.hist["valid_chars"].append(self.budget.step * self.window())
-        self.hist["eval_seconds"] += time.perf_counter() - t0
+        return evaluate(self.params, v, threads=None)
 
-    def record(self):
-        h, b = self.hist, self.budget
-        rec = {"step": b.step, "loss": float(h["train_loss"][-1]) if h["train_loss"] else np.nan,
-               "chars": b.step * self.window(), "seconds": b.elapsed}
-        if h["valid_loss"]:
-            rec["valid_loss"] = float(h["valid_loss"][-1])
-        return rec
+    def record(self, **extra):
+        self.recorder.record(self.optimizer.learning_rate, chars=self.budget.step * self.window(),
+                             epochs=self.epochs_done(), **extra)
 
     def finish(self):
-        """Average the weights (if asked), validate on everything, -> the history dict."""
+        """The run's end: the weight average (if asked), validation on all of valid, the last
+        record (the budget is set to what was done, so the log knows it is the last)."""
         if self.avg is not None:
             for name, a in self.avg.items():
                 self.params[name][...] = a
-        if self.valid_ids is not None:
-            self.evaluate(self.params)
-        emit(self.log, self.record(), final=True)
-        h, b, cfg = self.hist, self.budget, self.cfg
-        h.update({k: np.array(h[k]) for k in ("chars", "train_loss", "time", "valid_chars",
-                                               "valid_loss")})
-        h.update(steps=b.step, chars_seen=b.step * self.window(), seconds=b.elapsed,
-                 epochs=self.epochs_done(), chars_per_s=b.step * self.window() / b.elapsed
-                 if b.elapsed > 0 else 0.0)
-        h["settings"] = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)
-                         if f.name not in ("optimizer", "log", "threads", "fast")}
-        h["settings"].update(optimizer=type(self.optimizer).__name__.lower(),
-                             learning_rate=self.learning_rate,
-                             final_learning_rate=self.final_learning_rate,
-                             hidden_size=int(self.params["Why"].shape[1]), vocab_size=int(self.V),
-                             dtype=str(self.params["Why"].dtype))
-        return h
+        self.budget.steps = self.budget.step
+        self.record(**({} if self.valid_ids is None else {"valid_loss": self.validate()}))
+
+
+if __name__ == "__main__":
+    # `python -m helpers.char_rnn train ...` was the command line before scripts/ existed
+    raise SystemExit("helpers.char_rnn is a module, not a program; to train a model run "
+                     "python scripts/train_char_rnn.py (--help lists the settings)")

@@ -381,14 +381,14 @@ def _bptt_ref(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accumul
         ps[t] = _softmax_ref(Why @ hs[t] + by)
         loss -= np.log(ps[t][targets[t]])
     g = {k: np.zeros_like(v) for k, v in p.items()}
-    dhnext = np.zeros_like(hprev)
+    dh_next = np.zeros_like(hprev)
     for t in reversed(range(T)):
         keep = accumulate == "all" or (accumulate == "first" and t == 0) or \
             (accumulate == "last" and t == T - 1)
         dy = ps[t].copy()
         if onehot:
             dy[targets[t]] -= 1
-        dh = Why.T @ dy + (dhnext if carry else 0)
+        dh = Why.T @ dy + (dh_next if carry else 0)
         dhraw = (1 - hs[t] ** 2) * dh if tanh_prime else dh
         hp = hs[t - 1] if prev_h else hs[t]
         dWhh = np.outer(hp, dhraw) if transpose_dwhh else np.outer(dhraw, hp)
@@ -398,7 +398,7 @@ def _bptt_ref(inputs, targets, hprev, p, *, tanh_prime=True, carry=True, accumul
                 g[k] = g[k] + v
             elif keep:          # "=" instead of "+=": one step's contribution survives
                 g[k] = v
-        dhnext = (Whh.T if whh_t else Whh) @ dhraw
+        dh_next = (Whh.T if whh_t else Whh) @ dhraw
     return loss, g
 
 
@@ -453,8 +453,8 @@ def bptt(lossFun):
         (dict(tanh_prime=False), "d{k} misses the derivative of the tanh: the gradient must go "
          "back through h_t = tanh(a_t), i.e. be multiplied by 1 - h_t**2"),
         (dict(carry=False), "d{k} misses the gradient from later steps: dh at step t is what its "
-         "own output sends back plus dhnext, carried back from step t + 1"),
-        (dict(whh_t=False), "d{k} is wrong because dhnext is carried back with Whh as it is; "
+         "own output sends back plus dh_next, carried back from step t + 1"),
+        (dict(whh_t=False), "d{k} is wrong because dh_next is carried back with Whh as it is; "
          "going back through Whh @ h means multiplying by its transpose"),
         (dict(prev_h=False), "d{k} pairs step t's gradient with h_t; Whh multiplies the "
          "previous state h_{{t-1}}, so that is the state to use"),
@@ -1253,12 +1253,12 @@ def _gru_ref_backward(dh, x, h_prev, Wx, Wh, bx, bh, *, direct=True, keep="z", d
     ax, ah = x @ Wx.T + bx, h_prev @ Wh.T + bh
     r = _sigmoid(ax[:, :H] + ah[:, :H])
     z = _sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
-    hn = ah[:, 2 * H:]
-    n = np.tanh(ax[:, 2 * H:] + r * hn)
+    n_hat = ah[:, 2 * H:]
+    n = np.tanh(ax[:, 2 * H:] + r * n_hat)
     dn = dh * (1 - z)
     dz = dz_sign * dh * (h_prev - n)
     dan = dn * (1 - n * n) if tanh_deriv else dn
-    dar = dan * hn * r * (1 - r)
+    dar = dan * n_hat * r * (1 - r)
     daz = dz * z * (1 - z)
     dax = np.concatenate([dar, daz, dan], axis=1)
     dah = np.concatenate([dar, daz, dan * r if r_in_n else dan], axis=1)

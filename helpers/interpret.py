@@ -13,7 +13,8 @@ from .cells import get_cell
 from .layers import rnn_forward_projected
 from .softmax import softmax
 from .threads import blas_threads
-from .validate import check_array, check_ids, check_int, check_params
+from .validate import (check_array, check_ids, check_indices, check_int, check_params,
+                       check_positive)
 
 COLON_KINDS = ("speaker", "line_end", "midline", "other")
 RNN = get_cell("rnn")          # the vanilla cell: its parameter names
@@ -74,10 +75,9 @@ def ablate(params, units):
 
 
 def _unit_mask(H, units):
-    units = np.unique(np.asarray(units, dtype=np.int64).ravel())
-    if units.size and (units.min() < 0 or units.max() >= H):
-        raise ValueError(f"units must be hidden-unit indices in [0, {H}), "
-                         f"got {units.min()}..{units.max()}")
+    # integers only: 1.5 is not a unit (it would be truncated to 1), nor is -1 the last one
+    units = np.unique(check_indices(np.ravel(units), H, "units", what="hidden-unit indices"))
+    units = units.astype(np.int64)     # [] is a float array; it selects no unit
     mask = np.ones(H)
     mask[units] = 0
     return mask
@@ -96,9 +96,7 @@ def ablation_states(params, ids, unit_sets, at, chunks=16, warmup=100, h0=None, 
     Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
     H, dt = Whh.shape[0], Whh.dtype
     masks = np.array([_unit_mask(H, u) for u in unit_sets], dtype=dt)[:, None, :]  # (S, 1, H)
-    at = np.asarray(at, dtype=np.int64).ravel()
-    if at.size and (at.min() < 0 or at.max() >= T):
-        raise ValueError(f"positions `at` must lie in [0, {T}), got {at.min()}..{at.max()}")
+    at = check_indices(np.ravel(at), T, "at", what="positions in the text").astype(np.int64)
     K = chunks if T > W + chunks else 1
     W = W if K > 1 else 0
     L = -(-(T - W) // K)
@@ -216,8 +214,10 @@ def activation_html(text, acts, vmax=None, title=None):
                          f"got {acts.shape}")
     if not np.isfinite(acts).all():
         raise ValueError("acts must be finite")
-    vmax = float(np.abs(acts).max()) if vmax is None else float(vmax)
-    vmax = vmax if vmax > 0 else 1.0
+    if vmax is None:                   # the largest |activation|; all zeros: any scale will do
+        vmax = float(np.abs(acts).max(initial=0.0)) or 1.0
+    else:
+        vmax = check_positive(vmax, "vmax")
     # 20 shades each side (not 256), so tiny floating-point differences rarely change a colour;
     # the strongest shade stays light enough to read black text on it
     steps = np.round(np.clip(acts / vmax, -1, 1) * 20).astype(int)

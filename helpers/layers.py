@@ -6,20 +6,30 @@ Names and shapes follow min-char-rnn, so Wxh[h, ix[':']] means the same thing ev
 
 Every forward returns (out, cache); the matching backward takes the upstream gradient and
 that cache and returns the gradients of the forward's inputs in the same order.
+
+What is checked: shapes that must match (so that nothing broadcasts by accident: an h_prev of
+(1, H) with an x of (N, D), a dh of (H,) for (N, H)) and ids. What is not: the values. A NaN
+or inf in an input flows through the element-wise maths to the outputs (NaN in, NaN out), as
+in NumPy itself; the trainers stop on a NaN loss (helpers.optim.TrainingDiverged).
 """
 import numpy as np
 
 from .softmax import log_softmax
-from .validate import check_array
+from .validate import check_array, check_ids, check_mask
 
 
-def _check_rnn(h, Whh, bh, name="h0"):
+def _check_rnn(h, Whh, bh, name="h0", N=None):
     """Shapes the recurrence needs: h (N, H), Whh (H, H), bh (H,) -> H."""
     H = check_array(Whh, "Whh", ndim=2).shape[0]
     check_array(Whh, "Whh", shape=(H, H))
     check_array(bh, "bh", shape=(H,))
-    check_array(h, name, shape=(None, H))
+    check_array(h, name, shape=(N, H))
     return H
+
+
+def _check_upstream(d, like, name="dh"):
+    """An upstream gradient has the shape of what it is the gradient of (no broadcasting)."""
+    check_array(d, name, shape=np.shape(like))
 
 
 def _check_input_weights(x, Wxh, ndim):
@@ -36,16 +46,33 @@ def rnn_step_forward(x, h_prev, Wxh, Whh, bh):
     x (N, D), h_prev (N, H)  ->  h (N, H), cache
     """
     _check_input_weights(x, Wxh, 2)
-    _check_rnn(h_prev, Whh, bh, "h_prev")
-    h = np.tanh(x @ Wxh.T + h_prev @ Whh.T + bh)
-    return h, (x, h_prev, Wxh, Whh, h)
+    _check_rnn(h_prev, Whh, bh, "h_prev", N=np.shape(x)[0])
+    h, core = _rnn_step(x @ Wxh.T, h_prev, Whh, bh)
+    return h, (x, Wxh, core)
 
 
 def rnn_step_backward(dh, cache):
     """dh (N, H) -> dx (N, D), dh_prev (N, H), dWxh (H, D), dWhh (H, H), dbh (H,)."""
-    x, h_prev, Wxh, Whh, h = cache
-    da = dh * (1 - h * h)  # tanh'(a) = 1 - tanh(a)^2
-    return da @ Wxh, da @ Whh, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+    x, Wxh, core = cache
+    _check_upstream(dh, core[2])
+    da, dh_prev = _rnn_step_backward(dh, core)
+    h_prev = core[0]
+    return da @ Wxh, dh_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def _rnn_step(xw, h_prev, Whh, bh, activation="tanh"):
+    """The step given the projected input xw = x @ Wxh.T (N, H) -> h (N, H), its cache."""
+    a = xw + h_prev @ Whh.T + bh
+    h = np.tanh(a) if activation == "tanh" else sigmoid(a)
+    return h, (h_prev, Whh, h, activation)
+
+
+def _rnn_step_backward(dh, core):
+    """-> da (N, H), the gradient of the pre-activation a, and dh_prev (N, H)."""
+    h_prev, Whh, h, activation = core
+    # tanh'(a) = 1 - tanh(a)^2; sigmoid'(a) = s (1 - s): both from the step's output h
+    da = dh * (1 - h * h) if activation == "tanh" else dh * (h * (1 - h))
+    return da, da @ Whh
 
 
 # ---------------------------------------------------------------- a whole sequence
@@ -84,6 +111,7 @@ def rnn_forward_projected(xw, h0, Whh, bh, T=None, activation="tanh"):
     With one-hot inputs xw is just a column lookup, Wxh.T[ids] (see embedding_forward),
     which is how the fast trainers avoid the (N, T, V) one-hot product.
     activation: 'tanh' (the course's RNN) or 'sigmoid' (the binary adder).
+    The cache is (h0, Whh, h, activation): step t's cache with h_prev and h stacked over time.
     """
     if activation not in ("tanh", "sigmoid"):
         raise ValueError(f"activation must be 'tanh' or 'sigmoid', got {activation!r}")
@@ -94,43 +122,28 @@ def rnn_forward_projected(xw, h0, Whh, bh, T=None, activation="tanh"):
                          f"values (the projected inputs), got shape {np.shape(xw)}")
     xw = xw.reshape(N, -1, H) if T is None else xw.reshape(N, T, H)
     T = xw.shape[1]
-    dtype = np.result_type(xw, h0, Whh)
-    h = np.empty((N, T, H), dtype=dtype)
-    a = np.empty((N, H), dtype=dtype)  # reused buffer: the loop allocates nothing
-    prev, WhhT = h0, Whh.T
+    h = np.empty((N, T, H), dtype=np.result_type(xw, h0, Whh))
+    h_prev = h0
     for t in range(T):
-        np.matmul(prev, WhhT, out=a)
-        a += xw[:, t]
-        a += bh
-        prev = _activate(a, h[:, t], activation)
+        h_prev, _ = _rnn_step(xw[:, t], h_prev, Whh, bh, activation)
+        h[:, t] = h_prev
     return h, (h0, Whh, h, activation)
-
-
-def _activate(a, out, activation):
-    if activation == "tanh":
-        return np.tanh(a, out=out)
-    np.multiply(a, 0.5, out=out)       # sigmoid(a) = (1 + tanh(a / 2)) / 2 never overflows
-    np.tanh(out, out=out)
-    out += 1
-    out *= 0.5
-    return out
 
 
 def rnn_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, H), dh0 (N, H), dWhh (H, H), dbh (H,)."""
     h0, Whh, h, activation = cache
+    _check_upstream(dh, h)
     N, T, H = h.shape
-    # the activation's derivative for every step at once; becomes da in the loop
-    da = 1 - h * h if activation == "tanh" else h * (1 - h)
-    dnext = np.zeros_like(h0)
+    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)      # h_{t-1} of every step
+    dxw = np.empty(h.shape, dtype=np.result_type(dh, h))               # da of every step
+    dh_next = np.zeros_like(h0)                 # nothing comes back from after the last step
     for t in reversed(range(T)):
-        dat = da[:, t]
-        dat *= dh[:, t] + dnext
-        dnext = dat @ Whh
-    hprev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)
-    daf = da.reshape(N * T, H)
-    dWhh = daf.T @ hprev.reshape(N * T, H)
-    return da, dnext, dWhh, daf.sum(axis=0)
+        core = (h_prev[:, t], Whh, h[:, t], activation)                # step t's cache
+        dxw[:, t], dh_next = _rnn_step_backward(dh[:, t] + dh_next, core)
+    # the same Whh and bh act at every step: their gradients sum over the steps (one product)
+    da = dxw.reshape(N * T, H)
+    return dxw, dh_next, da.T @ h_prev.reshape(N * T, H), da.sum(axis=0)
 
 
 # ---------------------------------------------------------------- around the recurrence
@@ -140,6 +153,7 @@ def embedding_forward(ids, W):
 
     ids (N, T) ints in [0, V), W (V, D)  ->  out (N, T, D), cache
     """
+    W = check_array(W, "W", ndim=2)     # a 1-D table would give numbers, not vectors
     ids = np.asarray(ids)
     if ids.size and not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(f"ids must be integers in [0, {W.shape[0]}), got dtype {ids.dtype}")
@@ -182,12 +196,9 @@ def temporal_softmax_loss_forward(scores, y, mask=None):
     ->  loss (float), cache
     """
     N, T, V = check_array(scores, "scores", ndim=3).shape
-    y = np.asarray(y)
-    if y.shape != (N, T):
-        raise ValueError(f"targets must have shape {(N, T)}, got {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= V):
-        raise ValueError(f"targets must lie in [0, {V}), got min {y.min()}, max {y.max()}")
-    m = np.ones((N, T), dtype=bool) if mask is None else check_array(mask, "mask", shape=(N, T)).astype(bool)
+    y = check_array(y, "targets", shape=(N, T))
+    check_ids(y, V, "targets")
+    m = np.ones((N, T), dtype=bool) if mask is None else check_mask(mask, (N, T))
     count = int(m.sum())
     if count == 0:
         raise ValueError("the mask selects no token: there is nothing to average")
@@ -284,6 +295,8 @@ def lstm_step_backward(dh, dc, cache):
     ->  dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (4H, D), dWh (4H, H), db (4H,)
     """
     x, Wx, core = cache
+    _check_upstream(dh, core[0])            # core[0] is h_prev: (N, H) like h and c
+    _check_upstream(dc, core[0], "dc")
     da, dh_prev, dc_prev = _lstm_step_backward(dh, dc, core)
     h_prev = core[0]
     return da @ Wx, dh_prev, dc_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
@@ -370,9 +383,9 @@ def lstm_forward_projected(xw, h0, Wh, b, c0=None):
 def lstm_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, 4H), dh0 (N, H), dWh (4H, H), db (4H,)"""
     steps = cache["steps"]
-    N, T, H = dh.shape
-    if T != len(steps):
-        raise ValueError(f"lstm_backward: dh has {T} steps, the forward pass had {len(steps)}")
+    N, H = steps[0][0].shape                 # steps[t][0] is h_prev of step t
+    check_array(dh, "dh", shape=(N, len(steps), H))
+    T = len(steps)
     dxw = np.empty((N, T, 4 * H), dtype=dh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype)
     dc_next = np.zeros((N, H), dtype=dh.dtype)
@@ -403,6 +416,7 @@ def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):
 def gru_step_backward(dh, cache):
     """dh (N, H)  ->  dx (N, D), dh_prev (N, H), dWx (3H, D), dWh (3H, H), dbx (3H,), dbh (3H,)"""
     x, Wx, core = cache
+    _check_upstream(dh, core[0])            # core[0] is h_prev: (N, H) like h
     dax, dah, dh_prev = _gru_step_backward(dh, core)
     h_prev = core[0]
     return dax @ Wx, dh_prev, dax.T @ x, dah.T @ h_prev, dax.sum(axis=0), dah.sum(axis=0)
@@ -415,19 +429,19 @@ def _gru_step(xw, h_prev, Wh, bx, bh):
     ah = h_prev @ Wh.T + bh
     r = sigmoid(ax[:, :H] + ah[:, :H])
     z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
-    hn = ah[:, 2 * H:]                    # Wh_n h_prev + bh_n, before the reset gate scales it
-    n = np.tanh(ax[:, 2 * H:] + r * hn)
+    n_hat = ah[:, 2 * H:]                 # Wh_n h_prev + bh_n, before the reset gate scales it
+    n = np.tanh(ax[:, 2 * H:] + r * n_hat)
     h = (1 - z) * n + z * h_prev
-    return h, (h_prev, Wh, r, z, n, hn)
+    return h, (h_prev, Wh, r, z, n, n_hat)
 
 
 def _gru_step_backward(dh, core):
     """-> dax (N, 3H) (gradient of x @ Wx.T + bx), dah (N, 3H) (of h_prev @ Wh.T + bh), dh_prev"""
-    h_prev, Wh, r, z, n, hn = core
+    h_prev, Wh, r, z, n, n_hat = core
     dn = dh * (1 - z)
     dz = dh * (h_prev - n)
     dan = dn * (1 - n * n)                # gradient of n's pre-activation
-    dr = dan * hn
+    dr = dan * n_hat
     dar = dr * r * (1 - r)
     daz = dz * z * (1 - z)
     dax = np.concatenate([dar, daz, dan], axis=1)
@@ -477,9 +491,9 @@ def gru_forward_projected(xw, h0, Wh, bx, bh):
 def gru_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, 3H), dh0 (N, H), dWh (3H, H), dbx (3H,), dbh (3H,)"""
     steps = cache["steps"]
-    N, T, H = dh.shape
-    if T != len(steps):
-        raise ValueError(f"gru_backward: dh has {T} steps, the forward pass had {len(steps)}")
+    N, H = steps[0][0].shape                 # steps[t][0] is h_prev of step t
+    check_array(dh, "dh", shape=(N, len(steps), H))
+    T = len(steps)
     dxw = np.empty((N, T, 3 * H), dtype=dh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype)
     dWh = np.zeros((3 * H, H), dtype=dh.dtype)

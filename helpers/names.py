@@ -14,12 +14,14 @@ import time
 
 import numpy as np
 
-from . import char_rnn
-from .optim import Adam, TrainingDiverged, check_finite_loss, check_schedule, clip_by_value, scheduled_learning_rate
+from .cells import cell_of, get_cell
+from .optim import Adam, check_schedule, scheduled_learning_rate
 from .softmax import sample as sample_index
 from .text import Vocab, load_text
-from .training import Budget, check_budget, emit, make_log
-from .validate import check_int
+from .threads import blas_threads
+from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
+                       check_max_loss, clip_gradients, make_rng)
+from .validate import check_array, check_int, check_number, check_positive
 
 ALPHABET = string.ascii_lowercase
 NEWLINE = "\n"
@@ -65,13 +67,12 @@ def split_names(names, valid_fraction=0.1, seed=0):
     the validation set. round(valid_fraction * len(names)) names go to validation.
     """
     names = check_names(names)
-    if not (isinstance(valid_fraction, (int, float)) and 0 < valid_fraction < 1):
-        raise ValueError(f"valid_fraction must lie strictly between 0 and 1, got {valid_fraction!r}")
+    check_number(valid_fraction, "valid_fraction", low=0, high=1, low_open=True, high_open=True)
     n_valid = int(round(valid_fraction * len(names)))
     if not 0 < n_valid < len(names):
         raise ValueError(f"{len(names)} names with valid_fraction={valid_fraction} leave an empty "
                          f"train or validation set; use more names or another fraction")
-    order = np.random.default_rng(seed).permutation(len(names))
+    order = np.random.default_rng(check_int(seed, "seed", minimum=0)).permutation(len(names))
     return [names[i] for i in order[n_valid:]], [names[i] for i in order[:n_valid]]
 
 
@@ -116,16 +117,19 @@ def fit_bigram(names, vocab=None, k=1.0):
     Every row sums to 1. k > 0 keeps a bigram never seen in training from having probability
     0 (and an infinite loss on the validation names).
     """
-    if not (isinstance(k, (int, float)) and np.isfinite(k) and k > 0):
-        raise ValueError(f"smoothing k must be a finite number > 0, got {k!r}")
+    check_positive(k, "smoothing k")
     C = bigram_counts(names, vocab).astype(np.float64) + k
     return C / C.sum(axis=1, keepdims=True)
 
 
 def _check_table(P, vocab):
-    P = np.asarray(P, dtype=np.float64)
-    if P.shape != (len(vocab), len(vocab)):
-        raise ValueError(f"P must have shape {(len(vocab), len(vocab))} for this vocabulary, got {P.shape}")
+    """P (V, V) of probabilities: every row a distribution over the next symbol."""
+    P = check_array(P, "P", shape=(len(vocab), len(vocab)), finite=True, dtype=np.float64)
+    sums = P.sum(axis=1)
+    if (P < 0).any() or np.abs(sums - 1).max() > 1e-6:
+        raise ValueError(f"every row of P must be probabilities >= 0 summing to 1 (fit_bigram "
+                         f"makes such a table; counts must be normalised), got row sums from "
+                         f"{sums.min():.6g} to {sums.max():.6g}")
     return P
 
 
@@ -150,8 +154,7 @@ def sample_bigram(P, rng, vocab=None, max_len=50):
     """
     vocab = names_vocab() if vocab is None else vocab
     P = _check_table(P, vocab)
-    if not isinstance(max_len, (int, np.integer)) or max_len < 1:
-        raise ValueError(f"max_len must be an integer >= 1 (letters at most), got {max_len!r}")
+    check_int(max_len, "max_len", minimum=1, hint="letters at most")
     end = vocab[NEWLINE]
     ix, out = end, []
     for _ in range(max_len):
@@ -205,57 +208,46 @@ def sample_stats(samples, train_names):
 
 # ---------------------------------------------------------------- training on padded batches
 
-def train(params, train_names, valid_names=None, *, steps=None, seconds=None, batch_size=64,
-          learning_rate=1e-2, final_learning_rate=None, seed=0, eval_every=200, log=None,
-          log_every=200):
+def train(params, train_names, valid_names=None, *, seed, steps=None, seconds=None,
+          batch_size=64, learning_rate=1e-2, final_learning_rate=None, schedule="cosine",
+          clip=5.0, max_norm=None, max_loss=None, log=None, log_every=200, threads=1):
     """Adam on padded batches of names drawn at random, with the padding masked out of the loss.
 
-    The trainer contract of helpers.training: budget steps and/or seconds; the learning rate
-    falls from learning_rate to final_learning_rate along optim.scheduled_learning_rate (cosine;
-    None: constant); gradients clipped to [-5, 5]; log(record) every log_every steps with
-    record = {'step', 'loss' (mean since the last record), 'names' (names seen)} and 'valid'
-    when it was just measured. Every eval_every steps (and at the end) the mean train loss since
-    the last point and the valid loss are added to the history:
-      -> {'train': (names seen, losses), 'valid': (names seen, losses)}  ('valid' empty without
-    valid_names). Updates params in place; a NaN loss, or one above 3 ln V (far worse than
-    guessing), raises TrainingDiverged.
+    The trainer contract of helpers.training (budget, seed, schedule, clip / max_norm, log,
+    threads): by default the rate falls along a cosine to final_learning_rate (None: constant)
+    and every gradient entry is clipped to [-5, 5]. params: any cell of helpers.cells over
+    names_vocab(). max_loss None: 3 ln V. Every record (each log_every steps and the last)
+    also holds 'names' (names seen) and, with valid_names, 'valid_loss' measured then.
+    Updates params in place. -> the History of records.
     """
+    cell = get_cell(cell_of(params))
     budget = Budget(*check_budget(steps, seconds))
+    rng = make_rng(seed)
     train_names = check_names(train_names)
     valid = None if valid_names is None else pad_batch(valid_names)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    eval_every = check_int(eval_every, "eval_every", minimum=1)
-    check_schedule(learning_rate, final_learning_rate, "cosine")
-    log, log_every = make_log(log, log_every)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    adam, history = Adam(learning_rate), {"train": ([], []), "valid": ([], [])}
-    since_eval, since_log = [], []
-    while not budget.done():
-        t0 = time.perf_counter()
-        x, y, mask = pad_batch([train_names[i] for i in rng.integers(0, len(train_names), batch_size)])
-        loss, grads, _ = char_rnn.loss_and_grads(params, x, y, mask=mask)
-        check_finite_loss(loss, budget.step + 1, learning_rate)
-        if loss > 3 * np.log(len(names_vocab())):       # far worse than the uniform guess
-            raise TrainingDiverged(f"training diverged at step {budget.step + 1}: the loss is "
-                                   f"{loss:.4g}, far above 3 ln V; use a lower learning rate "
-                                   f"than {learning_rate:g}")
-        adam.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
-                                                     final_learning_rate)
-        adam.step(params, clip_by_value(grads, 5.0))
-        since_eval.append(loss)
-        since_log.append(loss)
-        budget.tick(t0)
-        record = {"step": budget.step, "names": budget.step * batch_size}
-        if budget.step % eval_every == 0 or budget.done():
-            history["train"][0].append(record["names"])
-            history["train"][1].append(float(np.mean(since_eval)))
-            since_eval = []
-            if valid is not None:
-                record["valid"] = float(char_rnn.loss_and_grads(params, *valid[:2], mask=valid[2])[0])
-                history["valid"][0].append(record["names"])
-                history["valid"][1].append(record["valid"])
-        if budget.step % log_every == 0 or budget.done():
-            emit(log, {"step": budget.step, "loss": float(np.mean(since_log)), **record},
-                 final=budget.done())
-            since_log = []
-    return history
+    check_schedule(learning_rate, final_learning_rate, schedule)
+    clip, max_norm = check_clipping(clip, max_norm)
+    max_loss = check_max_loss(max_loss, np.log(len(names_vocab())))
+    recorder = Recorder(budget, log, log_every)
+    adam = Adam(learning_rate)
+    with blas_threads(threads):
+        while not budget.done():
+            t0 = time.perf_counter()
+            x, y, mask = pad_batch([train_names[i] for i in rng.integers(0, len(train_names),
+                                                                         batch_size)])
+            loss, grads, _ = cell.loss_and_grads(params, x, y, None, mask)  # forward, backward
+            check_divergence(loss, budget.step + 1, learning_rate, max_loss)
+            clip_gradients(grads, clip, max_norm)
+            adam.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
+                                                         final_learning_rate, schedule)
+            adam.step(params, grads)
+            budget.tick(t0)
+            recorder.add(loss)
+            if recorder.due():
+                extra = {"names": budget.step * batch_size}
+                if valid is not None:
+                    extra["valid_loss"] = float(cell.loss_and_grads(params, *valid[:2], None,
+                                                                    valid[2])[0])
+                recorder.record(adam.learning_rate, **extra)
+    return recorder.history

@@ -23,15 +23,21 @@ def check_finite_loss(loss, step, learning_rate):
                                f"use a lower learning rate than {learning_rate:g}")
 
 
+SCHEDULES = ("cosine", "linear", "constant")
+
+
 def scheduled_learning_rate(learning_rate, fraction, final_learning_rate=None, shape="cosine"):
     """The learning rate when `fraction` (0..1) of the budget is done, falling from
     learning_rate to final_learning_rate (a value, not a factor) along half a cosine or a line.
 
-    final_learning_rate None: constant. Every trainer of the course uses this one schedule.
+    shape 'constant', or final_learning_rate None: learning_rate throughout. Every trainer of
+    the course uses this one schedule and chooses its shape by name. A fraction outside [0, 1]
+    (or NaN) is refused, not clamped.
     """
-    if final_learning_rate is None:
+    check_schedule(learning_rate, None if shape == "constant" else final_learning_rate, shape)
+    f = check_number(fraction, "fraction", low=0, high=1, hint="the share of the budget done")
+    if final_learning_rate is None or shape == "constant":
         return learning_rate
-    f = min(1.0, max(0.0, float(fraction)))
     if shape == "linear":
         return float(learning_rate + (final_learning_rate - learning_rate) * f)
     ratio = final_learning_rate / learning_rate
@@ -41,11 +47,16 @@ def scheduled_learning_rate(learning_rate, fraction, final_learning_rate=None, s
 
 
 def check_schedule(learning_rate, final_learning_rate, shape):
-    """Validate a schedule's settings: both rates finite and > 0, shape 'cosine' or 'linear'."""
+    """Validate a schedule's settings: both rates finite and > 0, shape one of SCHEDULES;
+    'constant' takes no final_learning_rate."""
     check_positive(learning_rate, "learning_rate")
+    check_choice(shape, "schedule", SCHEDULES)
     if final_learning_rate is not None:
         check_positive(final_learning_rate, "final_learning_rate")
-    check_choice(shape, "schedule", ("cosine", "linear"))
+        if shape == "constant":
+            raise ValueError(f"schedule 'constant' keeps learning_rate throughout; give "
+                             f"final_learning_rate=None, or schedule 'cosine' or 'linear' to "
+                             f"fall to {final_learning_rate!r}")
 
 
 def _check_lr(learning_rate):
@@ -73,6 +84,10 @@ def _check_same_keys(params, grads):
     if set(params) != set(grads):
         raise ValueError(f"params and grads must have the same keys: "
                          f"{sorted(params)} vs {sorted(grads)}")
+    for k, p in params.items():        # a gradient of another shape would broadcast
+        if np.shape(grads[k]) != np.shape(p):
+            raise ValueError(f"the gradient of {k} must have the shape of {k}, "
+                             f"{np.shape(p)}, got {np.shape(grads[k])}")
 
 
 class SGD:

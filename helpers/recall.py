@@ -8,13 +8,21 @@ the last id is the query '?'. Only the answer at '?' counts (a mask), so guessin
 gated cell, which can shut its input and keep its state, hard for a vanilla RNN, whose state
 is rewritten at every step and whose gradient fades over the gap.
 
-Any cell of helpers.cells can be trained on it with `train`, on one BLAS thread.
+Any cell of helpers.cells can be trained on it:
+
+    params = init_params("lstm", hidden_size=32, seed=0)
+    history = train(params, steps=400, seed=0)
 """
+import time
+
 import numpy as np
 
-from .cells import get_cell
-from .optim import Adam, clip_by_global_norm
+from .cells import cell_of, get_cell
+from .optim import Adam, check_schedule, scheduled_learning_rate
 from .threads import blas_threads
+from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
+                       check_max_loss, clip_gradients, make_rng)
+from .validate import check_int
 
 
 def vocabulary(n_symbols=8, n_distractors=4):
@@ -25,10 +33,8 @@ def vocabulary(n_symbols=8, n_distractors=4):
 
 
 def _check_task(n_symbols, n_distractors):
-    if not isinstance(n_symbols, (int, np.integer)) or not 2 <= n_symbols <= 26:
-        raise ValueError(f"n_symbols must be an integer in [2, 26], got {n_symbols!r}")
-    if not isinstance(n_distractors, (int, np.integer)) or not 1 <= n_distractors <= 26:
-        raise ValueError(f"n_distractors must be an integer in [1, 26], got {n_distractors!r}")
+    check_int(n_symbols, "n_symbols", 2, 26)
+    check_int(n_distractors, "n_distractors", 1, 26)
 
 
 def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
@@ -39,10 +45,8 @@ def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
        0 elsewhere), mask (N, seq_len) bool: True only at the last step.
     """
     _check_task(n_symbols, n_distractors)
-    if not isinstance(seq_len, (int, np.integer)) or seq_len < 2:
-        raise ValueError(f"seq_len must be an integer >= 2 (a symbol and the query), got {seq_len!r}")
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    check_int(seq_len, "seq_len", minimum=2, hint="a symbol and the query at least")
+    check_int(batch_size, "batch_size", minimum=1)
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a np.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     x = rng.integers(n_symbols, n_symbols + n_distractors, size=(batch_size, seq_len))
@@ -58,53 +62,63 @@ def make_batch(batch_size, seq_len, rng, n_symbols=8, n_distractors=4):
 def accuracy(cell, params, seq_len, n=1000, seed=0, n_symbols=8, n_distractors=4):
     """Fraction of n fresh sequences of length seq_len (gap seq_len - 2) whose first symbol is
     recalled (the largest score at the query)."""
-    x, y, _ = make_batch(n, seq_len, np.random.default_rng(seed), n_symbols, n_distractors)
+    x, y, _ = make_batch(n, seq_len, np.random.default_rng(check_int(seed, "seed", minimum=0)),
+                         n_symbols, n_distractors)
     scores, _ = get_cell(cell).scores(params, x)
     return float(np.mean(scores[:, -1].argmax(axis=1) == y[:, -1]))
 
 
-def train(cell, *, seq_len=32, hidden_size=32, steps=500, batch_size=32, learning_rate=1e-2,
-          seed=0, min_seq_len=None, n_symbols=8, n_distractors=4, clip_norm=1.0, dtype=np.float64,
-          threads=1):
-    """Train a fresh `cell` ('rnn', 'lstm' or 'gru') on the recall task.
-
-    Every step trains on batch_size fresh sequences of seq_len ids (a gap of seq_len - 2).
-    min_seq_len: if given, each step draws its length uniformly from min_seq_len .. seq_len
-    instead: a curriculum, in which the short gaps show what to remember.
-    Adam with learning_rate, gradients clipped to a global norm of clip_norm (or None).
-    Everything random comes from `seed`: the same seed gives the same parameters.
-    -> params (dict), history dict: 'loss' (per step, nats at the query), 'settings'
-    """
-    c = get_cell(cell)
-    for name, v in (("steps", steps), ("hidden_size", hidden_size), ("batch_size", batch_size)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
-    if not isinstance(seq_len, (int, np.integer)) or seq_len < 2:
-        raise ValueError(f"seq_len must be an integer >= 2 (a symbol and the query), got {seq_len!r}")
-    if min_seq_len is not None and (not isinstance(min_seq_len, (int, np.integer))
-                                    or not 2 <= min_seq_len <= seq_len):
-        raise ValueError(f"min_seq_len must be None or an integer in [2, seq_len = {seq_len}], "
-                         f"got {min_seq_len!r}")
+def init_params(cell, hidden_size=32, seed=0, n_symbols=8, n_distractors=4, dtype=np.float64):
+    """Fresh parameters of `cell` ('rnn', 'lstm' or 'gru') for the task's vocabulary."""
     _check_task(n_symbols, n_distractors)
-    V = n_symbols + n_distractors + 1
-    rng = np.random.default_rng(seed)
-    params = c.init_params(V, hidden_size, seed=seed, dtype=dtype)
-    opt = Adam(learning_rate=learning_rate)
-    losses = np.empty(steps)
+    return get_cell(cell).init_params(n_symbols + n_distractors + 1, hidden_size, seed=seed,
+                                      dtype=dtype)
+
+
+def train(params, *, seed, steps=None, seconds=None, seq_len=32, min_seq_len=None,
+          batch_size=32, learning_rate=1e-2, final_learning_rate=None, schedule="constant",
+          clip=None, max_norm=1.0, max_loss=None, n_symbols=8, n_distractors=4, log=None,
+          log_every=50, threads=1):
+    """Adam on the recall task: every step trains on batch_size fresh sequences of seq_len ids
+    (a gap of seq_len - 2), the loss counted at the query only.
+
+    The trainer contract of helpers.training (budget, seed, schedule, clip / max_norm, log,
+    threads); the cell is the one whose parameters params holds (see init_params).
+    min_seq_len: if given, each step draws its length uniformly from min_seq_len .. seq_len
+    instead: a curriculum, in which the short gaps show what to remember. max_loss None: 3 ln V.
+    Updates params in place. -> the History of records ('step', 'loss' in nats at the query,
+    'learning_rate', 'seconds').
+    """
+    cell = get_cell(cell_of(params))
+    budget = Budget(*check_budget(steps, seconds))
+    rng = make_rng(seed)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    seq_len = check_int(seq_len, "seq_len (a symbol and the query)", minimum=2)
+    if min_seq_len is not None:
+        check_int(min_seq_len, "min_seq_len", minimum=2, maximum=seq_len)
+    _check_task(n_symbols, n_distractors)
+    V, _ = cell.check_params(params)
+    if V != n_symbols + n_distractors + 1:
+        raise ValueError(f"params are for {V} symbols; the task has n_symbols + n_distractors + 1 "
+                         f"= {n_symbols + n_distractors + 1} (make them with recall.init_params)")
+    check_schedule(learning_rate, final_learning_rate, schedule)
+    clip, max_norm = check_clipping(clip, max_norm)
+    max_loss = check_max_loss(max_loss, np.log(V))
+    recorder = Recorder(budget, log, log_every)
+    opt = Adam(learning_rate)
     with blas_threads(threads), np.errstate(over="ignore", invalid="ignore"):
-        for s in range(steps):
+        while not budget.done():
+            t0 = time.perf_counter()
             length = seq_len if min_seq_len is None else int(rng.integers(min_seq_len, seq_len + 1))
             x, y, mask = make_batch(batch_size, length, rng, n_symbols, n_distractors)
-            loss, grads, _ = c.loss_and_grads(params, x, y, None, mask)
-            if not np.isfinite(loss):
-                raise RuntimeError(f"training diverged at step {s + 1}: the loss is {loss}; "
-                                   f"use a lower learning rate than {learning_rate}")
-            if clip_norm is not None:
-                clip_by_global_norm(grads, clip_norm)
+            loss, grads, _ = cell.loss_and_grads(params, x, y, None, mask)  # forward, backward
+            check_divergence(loss, budget.step + 1, learning_rate, max_loss)
+            clip_gradients(grads, clip, max_norm)
+            opt.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
+                                                        final_learning_rate, schedule)
             opt.step(params, grads)
-            losses[s] = loss
-    settings = {"cell": cell, "seq_len": seq_len, "hidden_size": hidden_size, "steps": steps,
-                "min_seq_len": min_seq_len, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed,
-                "n_symbols": n_symbols, "n_distractors": n_distractors, "clip_norm": clip_norm,
-                "parameters": c.parameter_count(V, hidden_size)}
-    return params, {"loss": losses, "settings": settings}
+            budget.tick(t0)
+            recorder.add(loss)
+            if recorder.due():
+                recorder.record(opt.learning_rate)
+    return recorder.history

@@ -33,14 +33,16 @@ import numpy as np
 from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
                      rnn_backward_projected, rnn_forward_projected,
                      temporal_softmax_loss_backward, temporal_softmax_loss_forward)
-from .optim import (Adam, TrainingDiverged, check_finite_loss, check_schedule,
-                    clip_by_global_norm, scheduled_learning_rate)
+from .optim import TrainingDiverged  # noqa: F401  (what train raises, as s2s.TrainingDiverged)
+from .optim import Adam, check_schedule, scheduled_learning_rate
 from .snapshot import load_snapshot, save_snapshot
 from .softmax import log_softmax, softmax
 from .text import Vocab, load_text
 from .threads import blas_threads
-from .training import Budget, check_budget, emit, make_log
-from .validate import check_allocation, check_int, check_number, check_positive
+from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
+                       check_max_loss, clip_gradients, make_rng)
+from .validate import (check_allocation, check_array, check_float_dtype, check_id, check_ids,
+                       check_int, check_mask, check_number, check_positive)
 
 PAD, START, END = "?", "S", "E"
 SPECIALS = (PAD, START, END)
@@ -138,8 +140,11 @@ def attention_backward(dc, cache):
 def init_params(V, H, attention=False, seed=0, dtype=np.float64):
     """Random parameters: small input and output weights, recurrent weights N(0, 1/H)."""
     V, H = check_int(V, "V", minimum=1), check_int(H, "hidden_size", minimum=1)
-    check_allocation((H, 2 * H + V), "hidden_size", np.dtype(dtype).itemsize)
-    rng = np.random.default_rng(seed)
+    dtype = check_float_dtype(dtype)
+    if not isinstance(attention, bool):
+        raise ValueError(f"attention must be True or False, got {attention!r}")
+    check_allocation((H, 2 * H + V), "hidden_size", dtype.itemsize)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     s = 1 / np.sqrt(H)
     p = {"enc_Wxh": 0.1 * rng.standard_normal((H, V)), "enc_Whh": s * rng.standard_normal((H, H)),
          "enc_bh": np.zeros(H),
@@ -159,11 +164,24 @@ def encoder_forward(params, src, lengths):
     States after the last character (reading PAD) are computed but never used: the decoder
     starts from h_last, and the attention masks them out.
     """
+    src, lengths = _check_source(params, src, lengths)
     N = src.shape[0]
     xw, ecache = embedding_forward(src, params["enc_Wxh"].T)   # one-hot @ Wxh.T = column lookup
     h0 = np.zeros((N, params["enc_Whh"].shape[0]), dtype=xw.dtype)
     he, rcache = rnn_forward_projected(xw, h0, params["enc_Whh"], params["enc_bh"])
     return he, he[np.arange(N), lengths - 1], (ecache, rcache, lengths)
+
+
+def _check_source(params, src, lengths):
+    """src (N, Ts) ids of the vocabulary, lengths (N,) integers in [1, Ts] (a length of 0 or
+    less would read the state at index -1)."""
+    src = check_ids(src, params["enc_Wxh"].shape[1], "src", ndim=2)
+    lengths = check_array(lengths, "lengths", shape=(src.shape[0],))
+    if lengths.size and (not np.issubdtype(lengths.dtype, np.integer) or lengths.min() < 1
+                         or lengths.max() > src.shape[1]):
+        raise ValueError(f"lengths must be integers in [1, {src.shape[1]}] (the characters of "
+                         f"each source word, at most the width of src), got {lengths}")
+    return src, lengths
 
 
 def encoder_backward(dhe, dh_last, cache):
@@ -246,9 +264,13 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     feed (N, steps) ids, optional: read these instead of the predictions (teacher forcing,
     or any fixed placeholder input), to compare with free running.
     """
+    steps, start_id, end_id = _check_decoding(params, steps, start_id, end_id)
     he, h, _ = encoder_forward(params, src, lengths)
     src_mask = np.arange(src.shape[1]) < lengths[:, None]
     N = src.shape[0]
+    if feed is not None:
+        check_ids(feed, params["Why"].shape[0], "feed")
+        check_array(feed, "feed", shape=(N, steps))
     prev = np.full(N, start_id, dtype=np.int64)
     out = np.empty((N, steps), dtype=np.int64)
     probs, attn = [], []
@@ -266,6 +288,14 @@ def greedy_decode(params, src, lengths, steps, start_id, end_id, feed=None):
     return out[:, :steps_done], np.stack(probs, axis=1), attn
 
 
+def _check_decoding(params, steps, start_id, end_id):
+    """steps an integer >= 1; start and end ids of the vocabulary (an end id outside it would
+    never match, and decoding would never stop early)."""
+    V = params["Why"].shape[0]
+    return (check_int(steps, "steps", minimum=1), check_id(start_id, V, "start_id"),
+            check_id(end_id, V, "end_id"))
+
+
 # ---------------------------------------------------------------- beam search
 
 def sequence_log_probs(params, src, lengths, dec_in, dec_out, mask):
@@ -276,6 +306,10 @@ def sequence_log_probs(params, src, lengths, dec_in, dec_out, mask):
     """
     he, h_last, _ = encoder_forward(params, src, lengths)
     src_mask = np.arange(src.shape[1]) < lengths[:, None]
+    shape = check_array(dec_in, "dec_in", shape=(src.shape[0], None)).shape
+    dec_out = check_ids(check_array(dec_out, "dec_out", shape=shape), params["Why"].shape[0],
+                        "dec_out")
+    mask = check_mask(mask, shape)
     scores, _, _ = decoder_forward(params, dec_in, h_last, he, src_mask)
     logp = log_softmax(scores.astype(np.float64), axis=-1)
     picked = np.take_along_axis(logp, dec_out[..., None], axis=-1)[..., 0]
@@ -325,7 +359,7 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
     B = beam_width; slots no hypothesis could fill have log_prob -inf.
     """
     B = check_int(beam_width, "beam_width", minimum=1)     # 1 is greedy decoding
-    steps = check_int(steps, "steps", minimum=1)
+    steps, start_id, end_id = _check_decoding(params, steps, start_id, end_id)
     alpha = check_number(alpha, "alpha", low=0)   # 0: raw log-probability
     he, h, _ = encoder_forward(params, src, lengths)
     N, V = src.shape[0], params["Why"].shape[0]
@@ -367,6 +401,16 @@ def beam_search(params, src, lengths, steps, start_id, end_id, beam_width, alpha
     return pick(ids)[:, :, :t], pick(length), pick(log_prob), pick(score)
 
 
+def _check_same_length(src_words, tgt_words):
+    """One target per source word (zip would silently drop the extra ones)."""
+    for name, w in (("source words", src_words), ("target words", tgt_words)):
+        if isinstance(w, str) or not hasattr(w, "__len__"):
+            raise ValueError(f"pass the {name} as a list of words, got {w!r}")
+    if len(src_words) != len(tgt_words):
+        raise ValueError(f"{len(src_words)} source words but {len(tgt_words)} targets: give "
+                         f"one target per source word")
+
+
 # ---------------------------------------------------------------- the model as an object
 
 class Seq2Seq:
@@ -384,14 +428,16 @@ class Seq2Seq:
         self.max_len = check_int(max_len, "max_len", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
         self.vocab = vocab
-        self.params = params if params is not None else init_params(
-            len(vocab), self.hidden_size, attention, seed, dtype)
+        if params is None:
+            params = init_params(len(vocab), self.hidden_size, attention, seed, dtype)
+        else:   # given weights must fit the vocabulary and hidden_size
+            check_snapshot(params, vocab, {"max_len": self.max_len, "hidden_size": self.hidden_size})
+        self.params = params
         self.attention = "Wc" in self.params
 
     def batch(self, src_words, tgt_words):
         """-> src, lengths, dec_in, dec_out, mask (arrays for loss_and_grads)."""
-        if len(src_words) != len(tgt_words):
-            raise ValueError(f"{len(src_words)} source words but {len(tgt_words)} targets")
+        _check_same_length(src_words, tgt_words)
         src, lengths = encode_source(src_words, self.vocab, self.max_len)
         return (src, lengths) + encode_target(tgt_words, self.vocab, self.max_len)
 
@@ -456,96 +502,131 @@ class Seq2Seq:
 
     def accuracy(self, src_words, tgt_words):
         """Exact-match accuracy of free-running greedy decoding."""
+        _check_same_length(src_words, tgt_words)
         return float(np.mean([p == t for p, t in zip(self.translate(src_words), tgt_words)]))
 
     def save(self, path, meta=None):
+        """Write the model to `path` (.npz): what load would refuse (NaN or inf weights,
+        shapes that do not fit the vocabulary, a missing array) is refused before writing."""
         meta = dict(meta or {}, max_len=self.max_len, hidden_size=self.hidden_size,
                     attention=self.attention)
-        save_snapshot(path, {k: v for k, v in self.params.items()}, self.vocab, meta)
+        check_snapshot(self.params, self.vocab, meta)
+        save_snapshot(path, dict(self.params), self.vocab, meta, keys=tuple(self.params))
 
     @classmethod
     def load(cls, path, dtype=np.float64):
         """Load a model saved by .save (plain arrays, allow_pickle=False, shapes checked): a
-        missing, damaged or foreign file raises ValueError (helpers.snapshot.load_snapshot)."""
+        missing, damaged or foreign file raises ValueError (helpers.snapshot.load_snapshot).
+        The vocabulary keeps its stored order (its ids are the rows of the weights)."""
         params, vocab, meta = load_snapshot(path, keys=PLAIN_KEYS)
-        has_attention = "Wc" in params
-        keys = ATTENTION_KEYS if has_attention else PLAIN_KEYS
-        missing = [k for k in keys if k not in params]
-        if missing or not isinstance(meta.get("max_len"), int):
-            raise ValueError(f"{path}: not a Seq2Seq snapshot (missing {missing or 'max_len'})")
-        V, H = len(vocab), (params["enc_Whh"].shape or (0,))[0]
-        if H < 1:
-            raise ValueError(f"{path}: enc_Whh has shape {params['enc_Whh'].shape}, expected (H, H)")
-        expected = {k: v.shape for k, v in init_params(V, H, has_attention, 0).items()}
-        for k, shape in expected.items():
-            if params[k].shape != shape:
-                raise ValueError(f"{path}: {k} has shape {params[k].shape}, expected {shape} "
-                                 f"(V={V} symbols, H={H} hidden units)")
-        params = {k: params[k].astype(dtype) for k in keys}
+        try:
+            H = check_snapshot(params, vocab, meta)
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+        params = {k: v.astype(check_float_dtype(dtype)) for k, v in params.items()}
         model = cls(vocab, H, meta["max_len"], params=params)
         model.meta = meta
         return model
 
 
+def param_shapes(V, H, attention):
+    """-> dict name -> shape of a model over V symbols with H hidden units."""
+    shapes = {"enc_Wxh": (H, V), "enc_Whh": (H, H), "enc_bh": (H,),
+              "dec_Wxh": (H, V), "dec_Whh": (H, H), "dec_bh": (H,), "Why": (V, H), "by": (V,)}
+    if attention:
+        shapes.update(Wc=(H, 2 * H), bc=(H,))
+    return shapes
+
+
+def check_snapshot(params, vocab, meta):
+    """Raise ValueError unless params, vocab and meta make a Seq2Seq model: exactly the arrays
+    of a plain or (meta "attention" true, or Wc given) attention model, shapes consistent with
+    the vocabulary and with each other, finite floats; meta's max_len an integer >= 1 and its
+    hidden_size (if given) that of the weights. -> H."""
+    if not all(s in vocab for s in SPECIALS):
+        raise ValueError(f"a Seq2Seq vocabulary must contain {list(SPECIALS)}")
+    attention = meta.get("attention", "Wc" in params)
+    if not isinstance(attention, bool):
+        raise ValueError(f"meta's attention must be true or false, got {attention!r}")
+    keys = ATTENTION_KEYS if attention else PLAIN_KEYS
+    missing, extra = [k for k in keys if k not in params], sorted(set(params) - set(keys))
+    if missing or extra:
+        raise ValueError(f"not a Seq2Seq snapshot: a {'attention' if attention else 'plain'} "
+                         f"model holds {list(keys)}; missing {missing}, extra {extra}")
+    check_int(meta.get("max_len"), "meta's max_len", minimum=1)
+    H = np.shape(params["enc_Whh"])[0] if np.ndim(params["enc_Whh"]) == 2 else 0
+    if H < 1:
+        raise ValueError(f"enc_Whh has shape {np.shape(params['enc_Whh'])}, expected (H, H)")
+    for k, shape in param_shapes(len(vocab), H, attention).items():
+        if np.shape(params[k]) != shape:
+            raise ValueError(f"{k} has shape {np.shape(params[k])}, expected {shape} "
+                             f"(V={len(vocab)} symbols, H={H} hidden units)")
+        check_array(params[k], k, finite=True)
+        if not np.issubdtype(np.asarray(params[k]).dtype, np.floating):
+            raise ValueError(f"{k} must be a floating-point array, got {np.asarray(params[k]).dtype}")
+    if "hidden_size" in meta and meta["hidden_size"] != H:
+        raise ValueError(f"meta's hidden_size is {meta['hidden_size']!r} but the weights have "
+                         f"H = {H} hidden units")
+    return H
+
+
 # ---------------------------------------------------------------- training
 
-def train(model, pairs, *, steps=None, seconds=None, batch_size=None, learning_rate=1e-2,
-          final_learning_rate=None, seed=0, clip=5.0, log=None, log_every=100, optimizer=None,
-          threads=1):
-    """Adam on random mini-batches of (source, target) pairs, teacher forcing, gradients
-    clipped by global norm. The trainer contract of helpers.training: budget steps and/or
-    seconds; the rate falls linearly to final_learning_rate (None: constant); log(record)
-    every log_every steps, record = {'step', 'loss' (mean since the last record)}.
-    threads: BLAS threads while training (helpers.threads; None leaves BLAS alone).
+def train(model, pairs, *, seed, steps=None, seconds=None, batch_size=None, learning_rate=1e-2,
+          final_learning_rate=None, schedule="linear", clip=None, max_norm=5.0, max_loss=None,
+          log=None, log_every=100, optimizer=None, threads=1):
+    """Adam on random mini-batches of (source, target) pairs, with teacher forcing.
 
-    batch_size None uses all pairs every step. Returns the list of per-step losses (nats
-    per target character). A NaN loss raises TrainingDiverged. Pass the same `optimizer`
-    (model.optimizer) again to continue a run.
+    The trainer contract of helpers.training (budget, seed, schedule, clip / max_norm, log,
+    threads): by default the rate falls linearly to final_learning_rate (None: constant) and
+    the gradients are scaled to a global norm of at most max_norm = 5. batch_size None uses
+    all pairs every step. max_loss None: 3 ln V. Pass the same `optimizer` (model.optimizer)
+    again to continue a run. Updates model.params in place. -> the History of records
+    ('step', 'loss' in nats per target character, 'learning_rate', 'seconds').
     """
     budget = Budget(*check_budget(steps, seconds))
-    check_schedule(learning_rate, final_learning_rate, "linear")
-    clip = check_positive(clip, "clip")
+    rng = make_rng(seed)
+    check_schedule(learning_rate, final_learning_rate, schedule)
+    clip, max_norm = check_clipping(clip, max_norm)
+    max_loss = check_max_loss(max_loss, np.log(len(model.vocab)))
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", minimum=1)
     if isinstance(pairs, str) or len(pairs) == 0 or any(len(p) != 2 for p in pairs):
         raise ValueError("pairs must be a non-empty list of (source word, target word) pairs")
-    log, log_every = make_log(log, log_every)
+    recorder = Recorder(budget, log, log_every)
     # encode every pair once (this also validates every word); batches are rows of these
     data = model.batch([s for s, _ in pairs], [t for _, t in pairs])
-    rng = np.random.default_rng(seed)
     opt = optimizer or Adam(learning_rate)
-    losses = []
     with blas_threads(threads):
         while not budget.done():
             t0 = time.perf_counter()
             opt.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),
-                                                        final_learning_rate, "linear")
-            loss, grads = _batch_loss_and_grads(model, data, rng, batch_size, budget.step + 1)
-            check_finite_loss(loss, budget.step + 1, learning_rate)
-            clip_by_global_norm(grads, clip)
+                                                        final_learning_rate, schedule)
+            batch = _random_batch(data, rng, batch_size)
+            try:
+                loss, grads = loss_and_grads(model.params, *batch)    # forward, loss, backward
+            except ValueError:  # the words were checked: only non-finite scores are refused
+                loss = np.nan
+            check_divergence(loss, budget.step + 1, learning_rate, max_loss)
+            clip_gradients(grads, clip, max_norm)
             opt.step(model.params, grads)
-            losses.append(float(loss))
             budget.tick(t0)
-            if budget.step % log_every == 0:
-                emit(log, {"step": budget.step, "loss": float(np.mean(losses[-log_every:]))})
+            recorder.add(loss)
+            if recorder.due():
+                recorder.record(opt.learning_rate)
     model.optimizer = opt
-    return losses
+    return recorder.history
 
 
-def _batch_loss_and_grads(model, data, rng, batch_size, step):
-    """Loss and gradients of one random mini-batch, its padding trimmed."""
+def _random_batch(data, rng, batch_size):
+    """batch_size random rows of the encoded pairs (all of them for None), padding trimmed."""
     src, lengths, dec_in, dec_out, mask = data
     if batch_size is None or batch_size >= len(src):
         idx = np.arange(len(src))
     else:
         idx = rng.choice(len(src), size=batch_size, replace=False)
     Ts, Tt = lengths[idx].max(), mask[idx].sum(axis=1).max()   # trim the batch's padding
-    try:
-        return loss_and_grads(model.params, src[idx, :Ts], lengths[idx], dec_in[idx, :Tt],
-                              dec_out[idx, :Tt], mask[idx, :Tt])
-    except ValueError as err:  # the inputs were checked: non-finite scores mean divergence
-        raise TrainingDiverged(f"training diverged at step {step}: {err}; use a lower "
-                               f"learning rate") from None
+    return src[idx, :Ts], lengths[idx], dec_in[idx, :Tt], dec_out[idx, :Tt], mask[idx, :Tt]
 
 
 # ---------------------------------------------------------------- the reversal task
@@ -557,7 +638,8 @@ def reversal_split(min_len=3, max_len=10, test_fraction=0.2, seed=0):
     -> train_words, test_words (lists, disjoint). Each pair is (w, w[::-1]).
     """
     words = [w for w in load_text("names.txt").split() if min_len <= len(w) <= max_len]
-    rng = np.random.default_rng(seed)
+    check_number(test_fraction, "test_fraction", low=0, high=1, low_open=True, high_open=True)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     train_w, test_w = [], []
     for L in range(min_len, max_len + 1):
         group = [w for w in words if len(w) == L]
@@ -570,6 +652,7 @@ def reversal_split(min_len=3, max_len=10, test_fraction=0.2, seed=0):
 
 def accuracy_by_length(model, words, targets):
     """-> (lengths, accuracy per length, count per length) of free-running exact match."""
+    _check_same_length(words, targets)
     pred = model.translate(words)
     Ls = np.array([len(w) for w in words])
     ok = np.array([p == t for p, t in zip(pred, targets)])
@@ -583,22 +666,29 @@ def train_reversal(attention=False, hidden_size=128, steps=3000, batch_size=64,
     """Train a model (float32) to reverse the words of reversal_split(seed=seed).
 
     -> the Seq2Seq model, with model.meta holding the settings, the command that repeats the
-    run, the per-step losses and the held-out exact-match accuracy.
+    run, the training history's (step, loss) pairs and the held-out exact-match accuracy.
     """
     train_w, test_w = reversal_split(seed=seed)
     model = Seq2Seq(make_vocab(train_w + test_w), hidden_size, max_len=10, attention=attention,
                     seed=seed, dtype=np.float32)
     t0 = time.time()
-    losses = train(model, [(w, w[::-1]) for w in train_w], steps=steps, batch_size=batch_size,
-                   learning_rate=learning_rate, final_learning_rate=final_learning_rate,
-                   seed=seed, log=log, log_every=log_every)
+    history = train(model, [(w, w[::-1]) for w in train_w], steps=steps, batch_size=batch_size,
+                    learning_rate=learning_rate, final_learning_rate=final_learning_rate,
+                    seed=seed, log=log, log_every=log_every)
     seconds = time.time() - t0
     command = ("python scripts/train_seq2seq.py" + (" --attention" if attention else "") +
                f" --hidden-size {hidden_size} --steps {steps} --batch-size {batch_size}"
                f" --learning-rate {learning_rate:g} --final-learning-rate {final_learning_rate:g}"
                f" --seed {seed}")
     model.meta = {"task": "reverse the words of data/names.txt with 3..10 letters",
-                  "command": command, "steps": steps, "losses": [round(x, 5) for x in losses],
+                  "command": command, "steps": steps,
+                  "history": [[r["step"], round(r["loss"], 5)] for r in history],
                   "test_accuracy": model.accuracy(test_w, [w[::-1] for w in test_w]),
                   "train_seconds": round(seconds)}
     return model
+
+
+if __name__ == "__main__":
+    # `python -m helpers.seq2seq train ...` was the command line before scripts/ existed
+    raise SystemExit("helpers.seq2seq is a module, not a program; to train a model run "
+                     "python scripts/train_seq2seq.py (--help lists the settings)")

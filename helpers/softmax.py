@@ -7,17 +7,14 @@ stay finite.
 """
 import numpy as np
 
+from .validate import check_int, check_number
+
 
 def check_temperature(temperature):
-    """Return temperature as a float, or raise ValueError if it is not finite and > 0."""
-    try:
-        t = float(temperature)
-    except (TypeError, ValueError):
-        raise ValueError(f"temperature must be a number > 0, got {temperature!r}") from None
-    if not np.isfinite(t) or t <= 0:
-        raise ValueError(f"temperature must be finite and > 0 (T -> 0 is argmax, large T is "
-                         f"uniform), got {temperature!r}")
-    return t
+    """Return temperature as a float, or raise ValueError if it is not a finite number > 0
+    (True and the string "0.5" are not temperatures)."""
+    return check_number(temperature, "temperature", low=0, low_open=True,
+                        hint="T -> 0 is argmax, large T is uniform")
 
 
 def _shifted_scaled_logits(logits, temperature, axis):
@@ -52,10 +49,16 @@ def softmax(logits, temperature=1.0, axis=-1):
 
 
 def entropy(p, axis=-1):
-    """Entropy -sum p ln p in nats along `axis` (0 ln 0 counts as 0)."""
+    """Entropy -sum p ln p in nats along `axis` (0 ln 0 counts as 0) of probabilities p:
+    entries >= 0 that sum to 1 along `axis` (within 1e-4, so float32 rows pass)."""
     p = np.asarray(p, dtype=np.float64)
     if np.isnan(p).any() or (p < 0).any():
         raise ValueError("probabilities must be >= 0 and not NaN")
+    total = p.sum(axis=axis)
+    if p.size == 0 or np.abs(total - 1).max() > 1e-4:
+        raise ValueError(f"p must be a probability distribution: entries that sum to 1 along "
+                         f"axis {axis}, got sums from {np.min(total, initial=0):.6g} to "
+                         f"{np.max(total, initial=0):.6g}; pass softmax(logits), not logits")
     logp = np.log(np.where(p > 0, p, 1.0))
     return -(p * logp).sum(axis=axis)
 
@@ -125,11 +128,8 @@ def top_k(p, k):
     array([0.        , 0.71428571, 0.28571429, 0.        ])
     """
     p = _check_probabilities(p)
-    V = p.shape[-1]
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= V:
-        raise ValueError(f"k must be an integer with 1 <= k <= V = {V} (the number of symbols "
-                         f"kept), got {k!r}")
-    return _keep_leading(p, int(k), _descending(p))
+    k = check_int(k, "k", 1, p.shape[-1], hint=f"the number of symbols kept, at most V = {p.shape[-1]}")
+    return _keep_leading(p, k, _descending(p))
 
 
 def top_p(p, mass):
@@ -149,13 +149,8 @@ def top_p(p, mass):
     array([0.   , 0.625, 0.375, 0.   ])
     """
     p = _check_probabilities(p)
-    try:
-        m = float(mass)
-    except (TypeError, ValueError):
-        raise ValueError(f"mass must be a number with 0 < mass <= 1, got {mass!r}") from None
-    if not 0 < m <= 1:                                  # also False for NaN
-        raise ValueError(f"mass must lie in (0, 1] (the share of probability kept; 1 keeps "
-                         f"everything), got {mass!r}")
+    m = check_number(mass, "mass", low=0, high=1, low_open=True,
+                     hint="the share of probability kept; 1 keeps everything")
     order = _descending(p)
     running = np.cumsum(np.take_along_axis(p, order, axis=-1), axis=-1)
     # symbols before the running total reaches mass, plus the one that reaches it

@@ -64,6 +64,26 @@ class Vocab:
         """Character vocabulary of `text`."""
         return cls(text, unk=unk)
 
+    @classmethod
+    def from_symbols(cls, itos, unk=None):
+        """Exactly these symbols with ids 0, 1, 2, ... in the order given (not sorted): how a
+        snapshot stores its vocabulary, so that the ids keep matching the weights.
+        unk: None, or one of the symbols (the id unknown symbols are encoded as)."""
+        itos = list(itos)
+        if not itos:
+            raise ValueError("a vocabulary needs at least one symbol")
+        bad = [s for s in itos if not isinstance(s, str)]
+        if bad:
+            raise ValueError(f"symbols must be strings, got {bad[0]!r} ({type(bad[0]).__name__})")
+        if len(set(itos)) != len(itos):
+            twice = sorted({s for s in itos if itos.count(s) > 1})
+            raise ValueError(f"every symbol may appear once (an id each), got {twice} twice")
+        if unk is not None and unk not in itos:
+            raise ValueError(f"the unknown symbol {unk!r} must be one of the symbols")
+        vocab = cls.__new__(cls)
+        vocab.itos, vocab.stoi, vocab.unk = itos, {s: i for i, s in enumerate(itos)}, unk
+        return vocab
+
     def __len__(self):
         return len(self.itos)
 

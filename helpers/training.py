@@ -1,26 +1,52 @@
-"""What every trainer of the course shares: the budget, the one logging hook, a progress line.
+"""The trainer contract: what every trainer of the course shares, and the helpers it uses.
 
-The trainer contract (char_rnn.train, char_rnn.classic_train, binary.train, seq2seq.train,
-names.train):
+Every trainer (char_rnn.train, char_rnn.classic_train, binary.train, names.train,
+seq2seq.train, recall.train) follows it:
 
+    params              the parameters are given and updated in place (a dict of arrays, or a
+                        model object that holds one)
     steps, seconds      the budget: stop after this many updates or this much training time
-                        (finite and > 0; give at least one where the trainer says so)
-    learning_rate, final_learning_rate
-                        the rate falls from one to the other (values, not factors) along
-                        helpers.optim.scheduled_learning_rate
-    seed, batch_size, seq_len, hidden_size
-                        the same names everywhere
-    log, log_every      log(record) is called every log_every steps and once at the end;
-                        record is a dict with at least 'step' and 'loss' (the mean loss since
-                        the last record). log=True shows a progress line, log=print prints one
-                        line per record, None logs nothing.
-    divergence          a NaN or infinite loss raises helpers.optim.TrainingDiverged
+                        (validation not counted); at least one, steps an int >= 1, seconds
+                        finite and > 0 (check_budget, Budget)
+    seed                a required keyword argument, an int >= 0 (not a bool): every random draw
+                        of the run comes from make_rng(seed), so the same seed repeats the run
+    dtype               a trainer computes in the dtype of the parameters it is given; code that
+                        creates parameters takes dtype=, float64 unless it documents float32
+                        for speed (the shipped char-RNN and seq2seq snapshots)
+    learning_rate, final_learning_rate, schedule
+                        the rate of every update is optim.scheduled_learning_rate(learning_rate,
+                        fraction of the budget done, final_learning_rate, schedule), schedule
+                        'cosine', 'linear' or 'constant' (values, not factors)
+    clip, max_norm      clip: every gradient entry clipped to [-clip, clip] (by value, as
+                        min-char-rnn); max_norm: all gradients scaled together to a global norm
+                        of at most max_norm; None switches either off (clip_gradients)
+    max_loss            the one divergence rule (check_divergence): a step whose loss is not
+                        finite or is above max_loss raises helpers.optim.TrainingDiverged naming
+                        the step; max_loss None means 3 times the loss of a uniform guess
+    log, log_every      every log_every steps and after the last one a record is made, added to
+                        the history and handed to log(record): log=True shows a progress line,
+                        log=print_record prints one line per record, None logs nothing
+    threads             BLAS threads while training, through helpers.threads.blas_threads
+                        (default 1: small products gain nothing from more; None leaves BLAS alone)
+
+and returns its history: a History, a list of records (Recorder makes them), each a dict with
+
+    'step'              updates done so far
+    'loss'              the mean training loss of the steps since the previous record (not a
+                        moving average)
+    'learning_rate'     the rate of the last of those updates
+    'seconds'           training time so far
+    'valid_loss'        the validation loss, where the trainer validates at that record
+
+and counts a trainer adds ('chars', 'names'). history.column('step', 'loss') gives arrays to plot.
+A trainer's loop shows the maths, one line each: forward and loss, backward, clip, update.
 """
 import sys
 import time
 
 import numpy as np
 
+from .optim import TrainingDiverged, clip_by_global_norm, clip_by_value
 from .validate import check_int, check_optional, check_positive
 
 
@@ -56,6 +82,94 @@ class Budget:
         """One update finished; it started at time.perf_counter() == t0."""
         self.step += 1
         self.elapsed += time.perf_counter() - t0
+
+
+def make_rng(seed):
+    """The run's one source of randomness: np.random.default_rng(seed), seed an int >= 0."""
+    return np.random.default_rng(check_int(seed, "seed", minimum=0))
+
+
+def check_clipping(clip, max_norm):
+    """-> (clip, max_norm), each None or a finite number > 0."""
+    return (check_optional(check_positive, clip, "clip"),
+            check_optional(check_positive, max_norm, "max_norm"))
+
+
+def clip_gradients(grads, clip=None, max_norm=None):
+    """Clip in place: every entry to [-clip, clip], then all together to a global norm of at
+    most max_norm (None: that one is off). -> the global norm before its clipping, or None."""
+    if clip is not None:
+        clip_by_value(grads, clip)
+    return None if max_norm is None else clip_by_global_norm(grads, max_norm)
+
+
+def check_max_loss(max_loss, guess_loss):
+    """-> the divergence bound: max_loss (finite, > 0), or 3 times the loss of a uniform guess."""
+    if max_loss is None:
+        return 3 * float(guess_loss)
+    return check_positive(max_loss, "max_loss")
+
+
+def check_divergence(loss, step, learning_rate, max_loss):
+    """The one divergence rule: raise TrainingDiverged if the loss of this step is not finite
+    or is above max_loss (a trainer's bound, see check_max_loss)."""
+    if not np.isfinite(loss):
+        what = f"the loss is {loss}"
+    elif loss > max_loss:
+        what = f"the loss is {loss:.4g}, above max_loss = {max_loss:.4g}"
+    else:
+        return
+    raise TrainingDiverged(f"training diverged at step {step}: {what}; use a lower learning rate "
+                           f"than {learning_rate:g} or clip the gradients harder")
+
+
+class History(list):
+    """The history of a run: a list of record dicts (see the module docstring)."""
+
+    def column(self, *keys):
+        """The values of `keys` in the records that have them all, as arrays.
+
+        history.column('loss') -> one array; history.column('step', 'valid_loss') -> two."""
+        rows = [r for r in self if all(k in r for k in keys)]
+        columns = tuple(np.array([r[k] for r in rows]) for k in keys)
+        return columns[0] if len(keys) == 1 else columns
+
+
+class Recorder:
+    """Makes the records of one run: sums the losses since the last record, and every
+    log_every steps of the budget (and after the last one) turns them into a record, which it
+    adds to .history and hands to the log.
+
+        recorder = Recorder(budget, log, log_every)
+        ... after each update:  budget.tick(t0); recorder.add(loss)
+                                if recorder.due(): recorder.record(learning_rate, valid_loss=...)
+    """
+
+    def __init__(self, budget, log=None, log_every=100):
+        self.budget = budget
+        self.log, self.log_every = make_log(log, log_every)
+        self.history = History()
+        self.total, self.count = 0.0, 0
+
+    def add(self, loss):
+        self.total += float(loss)
+        self.count += 1
+
+    def due(self):
+        """Is a record due after the step just counted (every log_every steps, and the last)?"""
+        return self.budget.step % self.log_every == 0 or self.budget.done()
+
+    def record(self, learning_rate, **extra):
+        """-> the new record: step, the mean loss since the last record, learning_rate, seconds,
+        and the extra items (e.g. valid_loss=...)."""
+        if self.count == 0:
+            raise ValueError("no step was counted since the last record: call add(loss) first")
+        rec = {"step": self.budget.step, "loss": self.total / self.count,
+               "learning_rate": float(learning_rate), "seconds": self.budget.elapsed, **extra}
+        self.total, self.count = 0.0, 0
+        self.history.append(rec)
+        emit(self.log, rec, final=self.budget.done())
+        return rec
 
 
 def make_log(log, log_every):

@@ -22,14 +22,16 @@ def _shown(value):
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def check_int(value, name, minimum=None, maximum=None):
-    """An integer (Python or NumPy; not a bool, not a float such as 2.0 or 2.7) within the bounds."""
+def check_int(value, name, minimum=None, maximum=None, hint=None):
+    """An integer (Python or NumPy; not a bool, not a float such as 2.0 or 2.7) within the bounds.
+
+    hint: what the number means, shown in brackets after what is allowed."""
+    allowed = f"an integer{_bounds(minimum, maximum)}" + (f" ({hint})" if hint else "")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer{_bounds(minimum, maximum)}, got "
-                         f"{_shown(value)} ({type(value).__name__})")
+        raise ValueError(f"{name} must be {allowed}, got {_shown(value)} ({type(value).__name__})")
     value = int(value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be an integer{_bounds(minimum, maximum)}, got {value}")
+        raise ValueError(f"{name} must be {allowed}, got {value}")
     return value
 
 
@@ -41,15 +43,16 @@ def _bounds(minimum, maximum):
     return "" if maximum is None else f" <= {maximum}"
 
 
-def check_number(value, name, low=None, high=None, low_open=False, high_open=False):
+def check_number(value, name, low=None, high=None, low_open=False, high_open=False, hint=None):
     """A finite real number (not a bool, not a string) in the interval given -> float.
 
     low_open / high_open: the bound itself is excluded (e.g. learning_rate > 0: low=0, low_open=True).
+    hint: what the number means, shown in brackets after what is allowed.
     """
     lo = "" if low is None else ("> " if low_open else ">= ") + f"{low:g}"
     hi = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
     allowed = "a finite number" + (f" {lo}" if lo else "") + (" and" if lo and hi else "") + (
-        f" {hi}" if hi else "")
+        f" {hi}" if hi else "") + (f" ({hint})" if hint else "")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be {allowed}, got {_shown(value)} ({type(value).__name__})")
     v = float(value)
@@ -113,6 +116,20 @@ def check_same_shape(a, b, name_a, name_b):
                          f"{np.shape(a)} and {np.shape(b)}")
 
 
+def check_indices(values, n, name, ndim=None, what="indices"):
+    """An integer array whose entries all lie in [0, n) (bools and floats such as 1.5 refused).
+
+    -1 is refused: NumPy would silently read it as the last entry. what: the name of the
+    entries in the message ("hidden-unit indices", "positions").
+    """
+    arr = check_array(values, name, ndim=ndim)
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"{name} must be integer {what} in [0, {n}), got dtype {arr.dtype}")
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        raise ValueError(f"{name} must be {what} in [0, {n}), got {arr.min()}..{arr.max()}")
+    return arr
+
+
 def check_ids(ids, V, name, ndim=None):
     """An integer array whose entries are all ids in [0, V) (bools and floats refused).
 
@@ -128,16 +145,42 @@ def check_ids(ids, V, name, ndim=None):
     return arr
 
 
+def check_mask(mask, shape, name="mask"):
+    """A mask of this shape -> bool array: True/False, or numbers that are exactly 0 or 1
+    (a fractional 0.5 is refused, not read as True)."""
+    m = check_array(mask, name, shape=shape)
+    if m.dtype != bool and m.size and not np.isin(m, (0, 1)).all():
+        raise ValueError(f"{name} must hold True/False (or 0/1) for every position, got "
+                         f"values such as {m[~np.isin(m, (0, 1))].ravel()[0]!r}")
+    return m.astype(bool)
+
+
+def check_float_dtype(dtype, name="dtype"):
+    """A floating-point dtype (np.float32, np.float64, 'float32', ...) -> np.dtype.
+
+    Integer weights would truncate to zeros; bool, complex and string dtypes are not weights."""
+    try:
+        dt = None if dtype is None else np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.kind != "f":
+        raise ValueError(f"{name} must be a floating-point dtype such as np.float32 or "
+                         f"np.float64, got {_shown(dtype)}")
+    return dt
+
+
 def check_id(ix, V, name="ix"):
     """One id: an integer in [0, V)."""
     return check_int(ix, name, minimum=0, maximum=V - 1)
 
 
 def check_allocation(shape, name, itemsize=8):
-    """Refuse an array of this shape if it would take more than MAX_BYTES (4 GiB)."""
+    """Refuse an array of this shape if it would take more than MAX_BYTES (4 GiB).
+
+    shape: integer sizes >= 0 (a negative or fractional size is refused, not rounded)."""
     n = 1
-    for s in shape:
-        n *= int(s)
+    for i, s in enumerate(shape):
+        n *= check_int(s, f"{name}: size {i} of the shape {tuple(shape)}", minimum=0)
     if n * itemsize > MAX_BYTES:
         raise ValueError(f"{name} would need an array of shape {tuple(int(s) for s in shape)}, "
                          f"{n * itemsize / 2 ** 30:.1f} GiB; at most {MAX_BYTES // 2 ** 30} GiB "
@@ -155,13 +198,29 @@ def check_params(params, names, name="params"):
     return params
 
 
+# Kernel and device file systems: writing there is never a course file (and as root it "works").
+SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
+
+
 def check_output_path(path, suffix=".npz"):
-    """A file we may write: ends in `suffix`, its folder exists and is writable, it is not a
-    folder itself. Checked before a long computation, so that its result is not lost."""
+    """A file we may write: ends in `suffix` (so the file written is the path given: np.savez
+    would append .npz silently), its folder exists and is writable, it is not a folder itself,
+    nor under /proc, /sys or /dev. Checked before a long computation, so that its result is
+    not lost. -> the path as a str."""
     import os
-    path = os.fspath(path)
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise ValueError(f"output path must be a str or pathlib.Path, got {_shown(path)}") from None
+    if not isinstance(path, str):
+        raise ValueError(f"output path must be a str or pathlib.Path, got {_shown(path)}")
+    real = os.path.realpath(path)
+    if any(real == d or real.startswith(d + "/") for d in SYSTEM_FOLDERS):
+        raise ValueError(f"output path {path!r} lies in a system folder ({', '.join(SYSTEM_FOLDERS)}); "
+                         f"write the file into a folder of yours")
     if not path.endswith(suffix):
-        raise ValueError(f"output path must end in {suffix}, got {path!r}")
+        raise ValueError(f"output path must end in {suffix} (the file written is the path "
+                         f"given, nothing is appended), got {path!r}")
     if os.path.isdir(path):
         raise ValueError(f"output path {path!r} is a folder; give a file name ending in {suffix}")
     folder = os.path.dirname(path) or "."

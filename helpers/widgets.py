@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .softmax import check_temperature, entropy, sample, softmax
+from .validate import check_array
 
 T_MIN, T_MAX = 0.01, 100.0  # slider range (log scale)
 T_STEP = 0.1                # slider step in log10(T): one arrow key multiplies T by 10**0.1
@@ -106,7 +107,9 @@ class TemperatureExplorer:
         if not T_MIN <= t <= T_MAX:
             raise ValueError(f"temperature must be between {T_MIN} and {T_MAX} for the slider, "
                              f"got {temperature!r}")
-        text = ", ".join(f"{v:.15g}" for v in np.asarray(logits, dtype=np.float64).ravel())
+        # 1-D only: a 2-D array would be flattened into one row of bars without a word
+        z = check_array(logits, "logits", ndim=1, dtype=np.float64)
+        text = ", ".join(f"{v:.15g}" for v in z)
         parse_logits(text)  # the same checks as for typed logits
         self.seed, self.n_samples = seed, n_samples
         self.result, self.error = None, None

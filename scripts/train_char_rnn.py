@@ -16,6 +16,7 @@ import sys
 import numpy as np
 
 from helpers import char_rnn
+from helpers.cells import get_cell
 from helpers.snapshot import save_snapshot
 from helpers.text import Vocab, load_text
 from helpers.validate import check_output_path
@@ -58,31 +59,62 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
+# One core trains the shipped vanilla model (H = 250: 94,313 parameters) at about 140,000
+# characters per second (data/README.md); the time grows with characters x parameters.
+PARAMETER_CHARS_PER_SECOND = 140_000 * 94_313
+A_DAY = 24 * 3600
+
+
+def estimate(a, text_length, vocab_size):
+    """-> (characters to read, parameters, rough seconds) of the run the arguments ask for."""
+    params = get_cell(a.cell).parameter_count(vocab_size, a.hidden_size)
+    window = a.batch_size * a.seq_len
+    budgets = [a.steps * window if a.steps else None, a.chars,
+               a.epochs * text_length if a.epochs else None]
+    if all(b is None for b in budgets + [a.seconds]):
+        budgets[2] = text_length                    # the trainer's default: one epoch
+    chars = min((b for b in budgets if b is not None), default=np.inf)
+    seconds = min(chars * params / PARAMETER_CHARS_PER_SECOND, a.seconds or np.inf)
+    return chars, params, seconds
+
+
+def announce_if_long(a, text_length, vocab_size):
+    """A huge run is the learner's choice, but say what it is before starting."""
+    chars, params, seconds = estimate(a, text_length, vocab_size)
+    if A_DAY < seconds < np.inf:              # an infinite budget is refused by the trainer
+        print(f"note: this run reads {chars:.3g} characters with a model of {params:,} "
+              f"parameters: roughly {seconds / 3600:,.0f} hours on one core (the shipped "
+              f"H = 250 model trains at about 140,000 characters/s); Ctrl-C stops it",
+              file=sys.stderr, flush=True)
+    return seconds
+
+
 def train(a, argv):
     """Train as the arguments say -> (params, vocab, meta)."""
     text, valid = load_text("shakespeare", "train.txt"), load_text("shakespeare", "valid.txt")
     vocab = Vocab.from_text(text)
+    announce_if_long(a, len(text), len(vocab))
     params = char_rnn.init_params(len(vocab), a.hidden_size, seed=a.seed, dtype=np.dtype(a.dtype),
                                   scale=a.init_scale, cell=a.cell, forget_bias=a.forget_bias)
     forget_bias = float(params["b"][a.hidden_size]) if a.cell == "lstm" else None   # as started
-    hist = char_rnn.train(
-        params, vocab.encode(text), vocab.encode(valid), batch_size=a.batch_size,
-        seq_len=a.seq_len, optimizer=a.optimizer, learning_rate=a.learning_rate,
-        final_learning_rate=a.final_learning_rate, clip=a.clip or None,
-        max_norm=a.max_norm or None, seconds=a.seconds, chars=a.chars, steps=a.steps,
-        epochs=a.epochs, eval_every=a.eval_every, seed=a.seed, log=not a.quiet,
+    cfg = char_rnn.TrainConfig(
+        batch_size=a.batch_size, seq_len=a.seq_len, optimizer=a.optimizer,
+        learning_rate=a.learning_rate, final_learning_rate=a.final_learning_rate,
+        clip=a.clip or None, max_norm=a.max_norm or None, seconds=a.seconds, chars=a.chars,
+        steps=a.steps, epochs=a.epochs, eval_every=a.eval_every, seed=a.seed, log=not a.quiet,
         weight_decay=a.weight_decay, average=a.average)
+    hist = char_rnn.train(params, vocab.encode(text), vocab.encode(valid), config=cfg)
+    last = hist[-1]                           # the last record: the whole run, all of valid
     init_scale = (0.01 if a.init_scale is None else a.init_scale) if a.cell == "rnn" else None
-    meta = dict(hist["settings"], cell=a.cell, init_scale=init_scale, forget_bias=forget_bias,
+    meta = dict(cfg.settings(params), cell=a.cell, init_scale=init_scale, forget_bias=forget_bias,
                 corpus="data/shakespeare/train.txt", valid="data/shakespeare/valid.txt",
-                steps=hist["steps"], chars_seen=hist["chars_seen"],
-                epochs_done=round(hist["epochs"], 4),
-                valid_loss=round(float(hist["valid_loss"][-1]), 5),
-                train_loss=round(float(hist["train_loss"][-1]), 5),
+                steps=last["step"], chars_seen=last["chars"], epochs_done=round(last["epochs"], 4),
+                valid_loss=round(last["valid_loss"], 5),
+                train_loss=round(last["loss"], 5),      # the mean over the steps since the record before
                 valid_curve=[[int(c), round(float(v), 5)]
-                             for c, v in zip(hist["valid_chars"], hist["valid_loss"])],
-                training_seconds=round(hist["seconds"], 2),
-                chars_per_s=round(hist["chars_per_s"]), numpy=np.__version__,
+                             for c, v in zip(*hist.column("chars", "valid_loss"))],
+                training_seconds=round(last["seconds"], 2),
+                chars_per_s=round(last["chars"] / last["seconds"]), numpy=np.__version__,
                 python=platform.python_version(),
                 command="python scripts/train_char_rnn.py " + " ".join(argv))
     return params, vocab, meta, hist
@@ -98,8 +130,9 @@ def main(argv=None):
     except (ValueError, OSError) as err:     # TrainingDiverged is a ValueError
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"saved {a.out}: {a.cell}, hidden size {a.hidden_size}, {hist['steps']} steps, "
-          f"{hist['chars_seen']:,} chars ({hist['epochs']:.2f} epochs) in {hist['seconds']:.1f} s; "
+    print(f"saved {a.out}: {a.cell}, hidden size {a.hidden_size}, {meta['steps']} steps, "
+          f"{meta['chars_seen']:,} chars ({meta['epochs_done']:.2f} epochs) in "
+          f"{meta['training_seconds']:.1f} s; "
           f"train loss {meta['train_loss']:.3f}, valid loss {meta['valid_loss']:.3f} nats/char "
           f"(ln V = {np.log(len(vocab)):.3f})")
     print(json.dumps({k: meta[k] for k in ("valid_loss", "train_loss", "steps", "chars_seen",

@@ -32,10 +32,28 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
+# The shipped attention model (H = 128, batches of 64) took 82 s for 3000 steps on one core
+# (data/README.md); a step's time grows with batch_size x H^2.
+SECONDS_PER_STEP = 82 / 3000
+A_DAY = 24 * 3600
+
+
+def announce_if_long(a):
+    """A huge run is the learner's choice, but say what it is before starting."""
+    seconds = SECONDS_PER_STEP * a.steps * (a.batch_size / 64) * (a.hidden_size / 128) ** 2
+    if seconds > A_DAY:
+        print(f"note: {a.steps:,} steps of {a.batch_size} words with hidden size "
+              f"{a.hidden_size}: roughly {seconds / 3600:,.0f} hours on one core (the shipped "
+              f"models took about 80 s for 3000 steps); Ctrl-C stops it",
+              file=sys.stderr, flush=True)
+    return seconds
+
+
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         check_output_path(a.out)
+        announce_if_long(a)
         model = seq2seq.train_reversal(a.attention, a.hidden_size, a.steps, a.batch_size,
                                        a.learning_rate, a.final_learning_rate, a.seed,
                                        log=None if a.quiet else print_record, log_every=250)

@@ -51,7 +51,7 @@ def test_all_pairs_and_random_pairs():
                                         (4, 2, 3, False)])
 def test_backward_matches_numerical_gradient(N, T, H, bias):
     rng = np.random.default_rng(N * 100 + T * 10 + H)
-    params = B.init_params(H, rng, bias=bias)
+    params = B.init_params(H, N * 100 + T * 10 + H, bias=bias)
     if bias:
         params["bh"], params["by"] = rng.uniform(-1, 1, H), rng.uniform(-1, 1, 1)
     x = rng.integers(0, 2, (N, T, 2)).astype(np.float64)
@@ -65,7 +65,7 @@ def test_backward_matches_numerical_gradient(N, T, H, bias):
 
 
 def test_loss_is_the_seeds_half_squared_error_per_pair():
-    params = B.init_params(3, np.random.default_rng(1))
+    params = B.init_params(3, 1)
     x, y = B.encode([1, 2], [2, 2], 3)
     p, _ = B.forward(x, params)
     loss, _ = B.loss_and_grads(params, x, y)
@@ -101,27 +101,48 @@ def test_evaluator_on_a_hand_made_adder():
 
 
 def test_train_learns_the_8_bit_task():
-    rng = np.random.default_rng(0)
-    params = B.init_params(16, rng)
-    losses = B.train(params, steps=500, seed=rng, batch_size=64, learning_rate=2.0)
-    assert len(losses) == 500 and np.mean(losses[-20:]) < 0.1 < losses[0]
+    params = B.init_params(16, seed=0)
+    history = B.train(params, steps=500, seed=0, batch_size=64, learning_rate=2.0, log_every=20)
+    steps, losses = history.column("step", "loss")
+    assert list(steps) == list(range(20, 501, 20))
+    assert losses[-1] < 0.1 < losses[0]
     a, b = B.all_pairs(8)
     assert B.accuracy(params, a, b, 8) == 1.0
 
 
-def test_train_on_mixed_widths_runs():
-    rng = np.random.default_rng(0)
-    params = B.init_params(4, rng, bias=True)
-    losses = B.train(params, steps=6, seed=rng, batch_size=5, widths=(3, 8, 20))
-    assert len(losses) == 6 and all(np.isfinite(losses))
+def test_train_records_the_mean_loss_and_the_linear_schedule():
+    params = B.init_params(4, seed=0)
+    logged = []
+    history = B.train(params, steps=6, seed=0, batch_size=5, widths=(3, 8, 20), log=logged.append,
+                      log_every=4, learning_rate=1.0, final_learning_rate=0.5)
+    assert logged == history and [r["step"] for r in history] == [4, 6]
+    # the records' means are the per-step losses of the same run, recorded every step
+    again = B.train(B.init_params(4, seed=0), steps=6, seed=0, batch_size=5, widths=(3, 8, 20),
+                    log_every=1, learning_rate=1.0, final_learning_rate=0.5)
+    per_step = again.column("loss")
+    assert history[0]["loss"] == pytest.approx(per_step[:4].mean())
+    assert history[1]["loss"] == pytest.approx(per_step[4:].mean())
+    # the last update (fraction 5/6 done) uses 1.0 - 0.5 * 5/6
+    assert history[-1]["learning_rate"] == pytest.approx(1.0 - 0.5 * 5 / 6)
+
+
+def test_train_is_repeatable_from_its_seed():
+    runs = [B.train(p, steps=5, seed=3, batch_size=4, log_every=1) for p in
+            (B.init_params(4, seed=1), B.init_params(4, seed=1))]
+    assert runs[0].column("loss").tolist() == runs[1].column("loss").tolist()
 
 
 def test_train_stops_on_nan():
-    rng = np.random.default_rng(0)
-    params = B.init_params(4, rng)
+    params = B.init_params(4, seed=0)
     params["Why"][:] = np.nan
     with pytest.raises(TrainingDiverged, match="nan"):
-        B.train(params, steps=3, seed=rng)
+        B.train(params, steps=3, seed=0)
+
+
+def test_train_stops_above_max_loss():
+    params = B.init_params(4, seed=0)
+    with pytest.raises(TrainingDiverged, match="step 1: the loss is .*, above max_loss = 0.001"):
+        B.train(params, steps=3, seed=0, max_loss=0.001)
 
 
 # ---------------------------------------------------------------- bad input

@@ -133,27 +133,28 @@ def test_train_reduces_the_loss_on_a_tiny_corpus():
     before = char_rnn.evaluate(p, ids)
     assert before == pytest.approx(np.log(len(vocab)), abs=0.01)
     hist = char_rnn.train(p, ids, ids, batch_size=4, seq_len=8, learning_rate=1e-2, steps=150,
-                          eval_every=50, log=None)
-    assert hist["steps"] == 150 and hist["chars_seen"] == 150 * 32
-    assert len(hist["chars"]) == len(hist["train_loss"]) == len(hist["time"]) == 150
-    assert list(hist["valid_chars"]) == [1600, 3200, 4800]
-    assert hist["valid_loss"][-1] < 0.6 < before
-    assert hist["train_loss"][-1] < hist["train_loss"][0] - 1
-    assert hist["epochs"] > 1 and p["Whh"].dtype == np.float32
+                          eval_every=50, log=None, seed=0)
+    # a record every log_every = 10 steps and the last; validation every 50 and at the end
+    assert [r["step"] for r in hist] == list(range(10, 151, 10))
+    assert hist[-1]["chars"] == 150 * 32 and hist[-1]["seconds"] > 0
+    steps, valid = hist.column("step", "valid_loss")
+    assert list(steps) == [50, 100, 150] and valid[-1] < 0.6 < before
+    assert hist[-1]["loss"] < hist[0]["loss"] - 1
+    assert hist[-1]["epochs"] > 1 and p["Whh"].dtype == np.float32
 
 
 def test_train_budgets_and_adagrad():
     vocab, ids, p = tiny_setup()
     hist = char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="adagrad", chars=101,
-                          log=None)
-    assert hist["steps"] == 11 and len(hist["valid_loss"]) == 0  # chars round up to whole steps
+                          log=None, seed=0)
+    assert hist[-1]["step"] == 11 and "valid_loss" not in hist[-1]  # chars round up to whole steps
     hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, epochs=2, clip=None, max_norm=1.0,
-                          log=None)
-    assert hist["epochs"] == pytest.approx(2)
-    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, log=None)  # default: 1 epoch
-    assert hist["epochs"] == pytest.approx(1)
-    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, seconds=0.05, log=None)
-    assert hist["seconds"] >= 0.05
+                          log=None, seed=0)
+    assert hist[-1]["epochs"] == pytest.approx(2)
+    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, log=None, seed=0)  # default: 1 epoch
+    assert hist[-1]["epochs"] == pytest.approx(1)
+    hist = char_rnn.train(p, ids, batch_size=4, seq_len=10, seconds=0.05, log=None, seed=0)
+    assert hist[-1]["seconds"] >= 0.05
 
 
 def test_train_weight_decay_and_averaging():
@@ -169,12 +170,11 @@ def test_train_weight_decay_and_averaging():
         vocab, ids, p = tiny_setup()
         start = {k: v.copy() for k, v in p.items()}
         hist = char_rnn.train(p, ids, ids, batch_size=2, seq_len=5, steps=6, average=average,
-                              optimizer=Recording(5e-3), log=None)
+                              optimizer=Recording(5e-3), log=None, seed=0)
         return start, trajectory, p, hist
 
     start, trajectory, p, _ = run(None)
     _, trajectory2, q, hist = run(0.5)
-    assert hist["settings"]["average"] == 0.5
     expected = start
     for i, params_i in enumerate(trajectory):  # averaging does not change the updates...
         np.testing.assert_array_equal(params_i["Whh"], trajectory2[i]["Whh"])
@@ -182,17 +182,17 @@ def test_train_weight_decay_and_averaging():
     for k in char_rnn.PARAM_NAMES:  # ...only what the run ends with
         np.testing.assert_allclose(q[k], expected[k], rtol=1e-5, atol=1e-7)
     assert not np.allclose(q["Whh"], p["Whh"])
-    assert hist["valid_loss"][-1] == pytest.approx(char_rnn.evaluate(q, tiny_setup()[1]))
+    assert hist[-1]["valid_loss"] == pytest.approx(char_rnn.evaluate(q, tiny_setup()[1]))
     # weight decay shrinks the weights compared with the same run without it
     vocab, ids, a = tiny_setup(scale_up=True)
     vocab, ids, b = tiny_setup(scale_up=True)
-    char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=20, log=None)
-    char_rnn.train(b, ids, batch_size=2, seq_len=5, steps=20, weight_decay=5.0, log=None)
+    char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=20, log=None, seed=0)
+    char_rnn.train(b, ids, batch_size=2, seq_len=5, steps=20, weight_decay=5.0, log=None, seed=0)
     assert np.linalg.norm(b["Whh"]) < np.linalg.norm(a["Whh"])
     with pytest.raises(ValueError, match=r"average must be a finite number >= 0 and < 1"):
-        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, average=1.0, log=None)
+        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, average=1.0, log=None, seed=0)
     with pytest.raises(ValueError, match="weight_decay must be a finite number >= 0"):
-        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, weight_decay=-1, log=None)
+        char_rnn.train(a, ids, batch_size=2, seq_len=5, steps=1, weight_decay=-1, log=None, seed=0)
 
 
 def test_train_is_reproducible_for_a_seed():
@@ -205,15 +205,15 @@ def test_train_is_reproducible_for_a_seed():
     (p0, h0), (p1, h1), (p2, h2) = results
     for k in char_rnn.PARAM_NAMES:
         assert np.array_equal(p0[k], p1[k])
-    assert np.array_equal(h0["train_loss"], h1["train_loss"])
-    assert h0["valid_loss"][-1] == h1["valid_loss"][-1]
+    assert [r["loss"] for r in h0] == [r["loss"] for r in h1]
+    assert h0[-1]["valid_loss"] == h1[-1]["valid_loss"]
     assert not np.array_equal(p0["Whh"], p2["Whh"])  # another seed, other epoch offsets
 
 
 def test_train_progress_callable_is_called():
     vocab, ids, p = tiny_setup()
     seen = []
-    char_rnn.train(p, ids, ids, batch_size=2, seq_len=5, steps=5, log=seen.append, log_every=2)
+    char_rnn.train(p, ids, ids, batch_size=2, seq_len=5, steps=5, log=seen.append, log_every=2, seed=0)
     assert [r["step"] for r in seen] == [2, 4, 5] and "valid_loss" in seen[-1]
 
 
@@ -221,34 +221,34 @@ def test_nan_loss_stops_training_with_a_clear_message():
     vocab, ids, p = tiny_setup()
     p["Why"][0, 0] = np.nan
     with pytest.raises(RuntimeError, match=r"diverged at step 1: the loss is nan; use a lower learning rate"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, log=None)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, log=None, seed=0)
     vocab, ids, p = tiny_setup()
     p["Whh"][:] = np.inf  # tanh(inf - inf) is NaN from the second step on
     with pytest.raises(char_rnn.TrainingDiverged, match="step 1"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, log=None)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=10, log=None, seed=0)
     # a huge learning rate gives finite but absurd losses: stopped by max_loss = 3 ln V
     vocab, ids, p = tiny_setup()
     with pytest.raises(RuntimeError, match=r"diverged at step \d+: the loss is .*above max_loss = 6.9.*lower learning rate"):
         char_rnn.train(p, ids, batch_size=4, seq_len=8, learning_rate=1e3, steps=200,
-                       log=None)
+                       log=None, seed=0)
 
 
 def test_train_rejects_bad_input():
     vocab, ids, p = tiny_setup()
     with pytest.raises(ValueError, match="seq_len 600 is longer than the corpus"):
-        char_rnn.train(p, ids, seq_len=600, steps=1, log=None)
+        char_rnn.train(p, ids, seq_len=600, steps=1, log=None, seed=0)
     with pytest.raises(ValueError, match="shorter than one training window"):
-        char_rnn.train(p, ids, batch_size=100, seq_len=10, steps=1, log=None)
+        char_rnn.train(p, ids, batch_size=100, seq_len=10, steps=1, log=None, seed=0)
     with pytest.raises(ValueError, match="optimizer must be one of"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="rmsprop", log=None)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="rmsprop", log=None, seed=0)
     with pytest.raises(ValueError, match="seq_len must be an integer >= 1"):
-        char_rnn.train(p, ids, seq_len=0, log=None)
+        char_rnn.train(p, ids, seq_len=0, log=None, seed=0)
     with pytest.raises(ValueError, match="train_ids must be an array of numbers"):
-        char_rnn.train(p, TINY, log=None)
+        char_rnn.train(p, TINY, log=None, seed=0)
     with pytest.raises(ValueError, match="steps must be an integer >= 1"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=0, log=None)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=0, log=None, seed=0)
     with pytest.raises(ValueError, match="learning_rate must be a finite number > 0"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, learning_rate=-1, log=None)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, learning_rate=-1, log=None, seed=0)
 
 
 def test_completion_rejects_bad_input():
@@ -267,26 +267,28 @@ def test_cosine_learning_rate_decay():
     vocab, ids, p = tiny_setup()
     opt = Adam(learning_rate=0.01)
     char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer=opt, steps=100,
-                   final_learning_rate=0.001, log=None)
+                   final_learning_rate=0.001, log=None, seed=0)
     assert 0.001 <= opt.learning_rate < 0.00101
     with pytest.raises(ValueError, match="final_learning_rate must be a finite number > 0"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=1, final_learning_rate=-1, log=None)
+        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=1, final_learning_rate=-1, log=None, seed=0)
 
 
 def test_a_config_can_be_reused_and_each_run_gets_a_fresh_optimizer():
-    cfg = char_rnn.TrainConfig(batch_size=2, seq_len=5, steps=4, log=None)
+    cfg = char_rnn.TrainConfig(batch_size=2, seq_len=5, steps=4, log=None, seed=0)
     runs = []
     for _ in range(2):
         vocab, ids, p = tiny_setup()
         runs.append((char_rnn.train(p, ids, config=cfg), p))
-    assert np.array_equal(runs[0][0]["train_loss"], runs[1][0]["train_loss"])
+    assert [r["loss"] for r in runs[0][0]] == [r["loss"] for r in runs[1][0]]
     assert np.array_equal(runs[0][1]["Whh"], runs[1][1]["Whh"])
-    assert runs[0][0]["settings"]["final_learning_rate"] == pytest.approx(5e-4)
+    assert cfg.settings(runs[0][1])["final_learning_rate"] == pytest.approx(5e-4)
 
 
 def test_train_loop_is_what_the_notebook_shows():
     # notebook 03 prints inspect.getsource(char_rnn._train_loop): it must be the loop train runs
     import inspect
     src = inspect.getsource(char_rnn._train_loop)
-    assert "stream_batches" in src and "opt.step(params, grads)" in src
-    assert len(src.splitlines()) <= 40
+    for line in ("step = training_step(cfg.cell, cfg.fast)", "loss, grads, h = step(params, x, y, h)",
+                 "clip_gradients(grads, cfg.clip, cfg.max_norm)", "opt.step(params, grads)"):
+        assert line in src
+    assert len(src.splitlines()) <= 30

@@ -193,11 +193,11 @@ def make_lossfun(tanh_prime=True, carry=True, accumulate=True, whh_t=True, prev_
             ps[t] = ref_softmax(Why @ hs[t] + by)
             loss += -np.log(ps[t][targets[t]])
         g = {k: np.zeros_like(v) for k, v in p.items()}
-        dhnext = np.zeros_like(hs[0])
+        dh_next = np.zeros_like(hs[0])
         for t in reversed(range(len(inputs))):
             dy = np.copy(ps[t])
             dy[targets[t]] -= 1
-            dh = Why.T @ dy + (dhnext if carry else 0)
+            dh = Why.T @ dy + (dh_next if carry else 0)
             dhraw = (1 - hs[t] * hs[t]) * dh if tanh_prime else dh
             h_in = hs[t - 1] if prev_h else hs[t]
             contrib = {"Why": np.outer(dy, hs[t]), "by": dy, "bh": dhraw,
@@ -205,7 +205,7 @@ def make_lossfun(tanh_prime=True, carry=True, accumulate=True, whh_t=True, prev_
                        "Whh": np.outer(h_in, dhraw) if transpose_dwhh else np.outer(dhraw, h_in)}
             for k, v in contrib.items():
                 g[k] = g[k] + v if (accumulate or k != "Whh") else v
-            dhnext = (Whh.T if whh_t else Whh) @ dhraw
+            dh_next = (Whh.T if whh_t else Whh) @ dhraw
         T = len(inputs)
         return (loss / T if mean else loss), g, hs, ps
     return lossFun
@@ -226,7 +226,7 @@ def test_bptt_reference_passes(capsys):
 @pytest.mark.parametrize("mistake, hint", [
     (dict(accumulate=False), r"dWhh has the right shape but misses the sum over time"),
     (dict(tanh_prime=False), r"misses the derivative of the tanh"),
-    (dict(carry=False), r"misses the gradient from later steps.*dhnext"),
+    (dict(carry=False), r"misses the gradient from later steps.*dh_next"),
     (dict(whh_t=False), r"carried back with Whh as it is"),
     (dict(prev_h=False), r"dWhh pairs step t's gradient with h_t"),
     (dict(transpose_dwhh=True), r"dWhh is transposed"),

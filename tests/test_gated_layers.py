@@ -238,10 +238,11 @@ def test_backward_rejects_wrong_length():
     rng = np.random.default_rng(11)
     x, h0 = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 5))
     _, cache = lstm_forward(x, h0, *lstm_weights(rng, 4, 5))
-    with pytest.raises(ValueError, match="steps"):
-        lstm_backward(np.zeros((2, 4, 5)), cache)
+    for dh in (np.zeros((2, 4, 5)), np.zeros((2, 3, 1)), np.zeros(5)):   # never broadcast
+        with pytest.raises(ValueError, match=r"dh must have shape \(2, 3, 5\)"):
+            lstm_backward(dh, cache)
     _, cache = gru_forward(x, h0, *gru_weights(rng, 4, 5))
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match=r"dh must have shape \(2, 3, 5\)"):
         gru_backward(np.zeros((2, 2, 5)), cache)
 
 

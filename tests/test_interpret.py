@@ -96,7 +96,7 @@ def test_ablation_states_runs_many_ablations_at_once():
         for s, units in enumerate(sets):
             want = step_by_step(interpret.ablate(p, units), ids, h0)[at]
             np.testing.assert_allclose(got[s], want, rtol=0, atol=tol)
-    with pytest.raises(ValueError, match=r"positions `at` must lie in \[0, "):
+    with pytest.raises(ValueError, match=r"at must be positions in the text in \[0, "):
         interpret.ablation_states(p, ids, sets, [len(ids)])
     with pytest.raises(ValueError, match=r"units must be hidden-unit indices"):
         interpret.ablation_states(p, ids, [[-1]], at)

@@ -65,12 +65,12 @@ def test_step_and_sequence_agree():
         np.testing.assert_allclose(hs[:, t], h, rtol=1e-12)
     dout = make(rng, N, T, H)
     dx, dh0, dWxh, dWhh, dbh = L.rnn_backward(dout, cache)
-    dnext, acc = np.zeros((N, H)), [np.zeros_like(Wxh), np.zeros_like(Whh), np.zeros_like(bh)]
+    dh_next, acc = np.zeros((N, H)), [np.zeros_like(Wxh), np.zeros_like(Whh), np.zeros_like(bh)]
     for t in reversed(range(T)):
-        dxt, dnext, *dw = L.rnn_step_backward(dout[:, t] + dnext, caches[t])
+        dxt, dh_next, *dw = L.rnn_step_backward(dout[:, t] + dh_next, caches[t])
         np.testing.assert_allclose(dx[:, t], dxt, rtol=1e-10)
         acc = [a + b for a, b in zip(acc, dw)]
-    np.testing.assert_allclose(dh0, dnext, rtol=1e-10)
+    np.testing.assert_allclose(dh0, dh_next, rtol=1e-10)
     for a, b in zip((dWxh, dWhh, dbh), acc):
         np.testing.assert_allclose(a, b, rtol=1e-10)
 

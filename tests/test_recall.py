@@ -26,27 +26,31 @@ def test_gap_zero():
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_training_learns_a_short_gap(cell):
-    params, hist = recall.train(cell, seq_len=4, hidden_size=16, steps=150, batch_size=32,
-                                learning_rate=0.02, seed=0)
-    assert hist["loss"].shape == (150,) and hist["settings"]["cell"] == cell
+    params = recall.init_params(cell, hidden_size=16, seed=0)
+    hist = recall.train(params, seq_len=4, steps=150, batch_size=32, learning_rate=0.02, seed=0)
+    assert [r["step"] for r in hist] == [50, 100, 150]
+    assert hist[-1]["loss"] < hist[0]["loss"]
     acc = recall.accuracy(cell, params, 4, n=400, seed=5)
     assert acc > 0.9, f"{cell} should recall across a gap of 2 after 150 steps, got {acc:.2f}"
-    again, _ = recall.train(cell, seq_len=4, hidden_size=16, steps=150, batch_size=32,
-                            learning_rate=0.02, seed=0)
+    again = recall.init_params(cell, hidden_size=16, seed=0)
+    recall.train(again, seq_len=4, steps=150, batch_size=32, learning_rate=0.02, seed=0)
     assert all(np.array_equal(params[k], again[k]) for k in params), "same seed, same weights"
 
 
 def test_curriculum_lengths_vary():
-    _, hist = recall.train("rnn", seq_len=6, min_seq_len=2, hidden_size=4, steps=3, seed=0)
-    assert hist["settings"]["min_seq_len"] == 2
+    params = recall.init_params("rnn", hidden_size=4, seed=0)
+    recall.train(params, seq_len=6, min_seq_len=2, steps=3, seed=0)   # lengths 2..6 all run
 
 
-@pytest.mark.parametrize("kwargs", [dict(seq_len=1), dict(min_seq_len=9), dict(steps=0),
-                                    dict(hidden_size=0), dict(n_symbols=1),
-                                    dict(n_distractors=0), dict(learning_rate=-1.0)])
-def test_bad_settings(kwargs):
-    with pytest.raises(ValueError):
-        recall.train("lstm", **{**dict(seq_len=5, steps=1, hidden_size=3), **kwargs})
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(seq_len=1), "seq_len"), (dict(min_seq_len=9), "min_seq_len"), (dict(steps=0), "steps"),
+    (dict(n_symbols=1), "n_symbols"), (dict(n_distractors=0), "n_distractors"),
+    (dict(n_symbols=5), "params are for 13 symbols"), (dict(learning_rate=-1.0), "learning_rate"),
+    (dict(max_norm=0), "max_norm"), (dict(seed=True), "seed")])
+def test_bad_settings(kwargs, message):
+    params = recall.init_params("lstm", hidden_size=3, seed=0)
+    with pytest.raises(ValueError, match=message):
+        recall.train(params, **{**dict(seq_len=5, steps=1, seed=0), **kwargs})
 
 
 def test_bad_batch():
@@ -58,4 +62,6 @@ def test_bad_batch():
     with pytest.raises(ValueError, match="Generator"):
         recall.make_batch(3, 3, 0)
     with pytest.raises(ValueError, match="cell"):
-        recall.train("transformer", seq_len=3, steps=1)
+        recall.init_params("transformer")
+    with pytest.raises(ValueError, match="the parameters of no known cell"):
+        recall.train({"W": np.zeros(3)}, seq_len=3, steps=1, seed=0)

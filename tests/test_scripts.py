@@ -48,7 +48,7 @@ def test_seq2seq_script_trains_and_saves(tmp_path):
     r = run("train_seq2seq.py", "--attention", "--hidden-size", 8, "--steps", 2, "--out", out)
     assert r.returncode == 0, r.stderr
     m = Seq2Seq.load(out)
-    assert m.attention and m.hidden_size == 8 and len(m.meta["losses"]) == 2
+    assert m.attention and m.hidden_size == 8 and [s for s, _ in m.meta["history"]] == [2]
     assert "--attention --hidden-size 8 --steps 2" in m.meta["command"]
     assert "held-out exact match" in r.stdout
 
@@ -83,3 +83,27 @@ def test_output_path_is_checked_before_training(tmp_path, script):
 def test_unknown_flags_get_argparse_errors_not_tracebacks(script):
     r = run(script, "--hidden-size", "many", "--out", "x.npz")
     assert r.returncode == 2 and "error:" in r.stderr and "Traceback" not in r.stderr
+
+
+def load_script(name):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_absurd_runs_are_announced_before_they_start(capsys):
+    """Huge finite budgets are allowed, but the scripts say how long they would take."""
+    script = load_script("train_char_rnn")
+    shipped = script.parse_args(["--hidden-size", "250", "--epochs", "20", "--out", "m.npz"])
+    chars, params, seconds = script.estimate(shipped, 1_028_000, 63)
+    assert params == 94_313 and chars == 20 * 1_028_000 and 100 < seconds < 200  # measured 147
+    assert script.announce_if_long(shipped, 1_028_000, 63) < script.A_DAY
+    huge = script.parse_args(["--steps", str(10 ** 9), "--out", "m.npz"])
+    assert script.announce_if_long(huge, 1_028_000, 63) > script.A_DAY
+    assert "hours on one core" in capsys.readouterr().err
+    s2s = load_script("train_seq2seq")
+    assert s2s.announce_if_long(s2s.parse_args(["--out", "m.npz"])) < 100     # measured 82 s
+    assert s2s.announce_if_long(s2s.parse_args(["--steps", str(10 ** 8), "--out", "m.npz"])) > s2s.A_DAY
+    assert "hours on one core" in capsys.readouterr().err

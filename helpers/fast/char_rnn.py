@@ -10,7 +10,7 @@ input id (sorted, np.add.reduceat) instead of a (N, T, V) one-hot product.
 """
 import numpy as np
 
-from ..validate import check_array, check_ids
+from ..validate import check_array, check_ids, check_mask
 
 
 class _Workspace:
@@ -81,7 +81,7 @@ def loss_and_grads(params, x, y, h0=None, mask=None, workspace=None):
     N, T = x.shape
     if h0 is not None:
         h0 = check_array(h0, "h0", shape=(N, H))
-    m = None if mask is None else check_array(mask, "mask", shape=(N, T)).astype(bool).T.reshape(-1)
+    m = None if mask is None else check_mask(mask, (N, T)).T.reshape(-1)
     ws = _workspace({} if workspace is None else workspace, N, T, params)
     xt = np.ascontiguousarray(x.T)
     S = _forward(params, xt, 0.0 if h0 is None else h0, ws)

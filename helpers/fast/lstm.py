@@ -160,7 +160,6 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
 
 def _output_layer(ws, Why, by, yt, N, T, H):
     """Scores, the loss and its gradients for Why, by; fills ws.dH (dL/dh of every step)."""
-    hs = ws.hs
     # ---- output layer and loss, all steps at once (rows in (t, n) order)
     S = ws.S
     Hf = ws.X[N:, :H]                                 # h_t in rows (t, n)
