@@ -49,9 +49,9 @@ def classic_round(ids, V, seconds, seed):
 
 def batched_round(ids, V, hidden, batch, seq, seconds, seed, threads):
     p = char_rnn.init_params(V, hidden, seed=seed)
-    h = char_rnn.train(p, ids, batch_size=batch, seq_len=seq, seconds=seconds, seed=seed,
-                       log=None, threads=threads)
-    return h["chars_per_s"]
+    last = char_rnn.train(p, ids, batch_size=batch, seq_len=seq, seconds=seconds, seed=seed,
+                          log=None, threads=threads)[-1]
+    return last["chars"] / last["seconds"]
 
 
 def main(argv=None):
@@ -98,33 +98,35 @@ def main(argv=None):
     # 3: the quality run at the requested size
     params = char_rnn.init_params(V, a.hidden, seed=a.seed)
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    hist = char_rnn.train(params, ids, batch_size=a.batch, seq_len=a.seq, optimizer=a.optimizer,
-                          learning_rate=a.lr, seconds=None if a.chars else a.seconds,
-                          chars=a.chars, seed=a.seed, log=True, threads=a.threads)
+    cfg = char_rnn.TrainConfig(batch_size=a.batch, seq_len=a.seq, optimizer=a.optimizer,
+                               learning_rate=a.lr, seconds=None if a.chars else a.seconds,
+                               chars=a.chars, seed=a.seed, log=True, threads=a.threads)
+    last = char_rnn.train(params, ids, config=cfg)[-1]
+    chars_per_s = last["chars"] / last["seconds"]
     cpu_share = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
     t0 = time.perf_counter()
     val_loss = char_rnn.evaluate(params, vids)
     eval_s = time.perf_counter() - t0
-    settings = hist["settings"]
+    settings = cfg.settings(params)
     print(f"trained hidden {a.hidden}, batch {a.batch}, seq {a.seq}, {settings['optimizer']} "
           f"lr {settings['learning_rate']:g} (cosine decay to {settings['final_learning_rate']:g}, clip {settings['clip']:g}, "
-          f"norm {settings['clip_norm']:g}) for {hist['seconds']:.1f} s: {hist['chars_per_s']:,.0f} "
-          f"chars/s, {hist['chars_seen']:,} chars ({hist['epochs']:.2f} epochs); this process got "
+          f"max_norm {settings['max_norm']:g}) for {last['seconds']:.1f} s: {chars_per_s:,.0f} "
+          f"chars/s, {last['chars']:,} chars ({last['epochs']:.2f} epochs); this process got "
           f"{cpu_share:.0%} of a core (100% on a quiet machine)")
     print(f"val_loss: {val_loss:.4f} nats/char over all {len(vids) - 1:,} predictions of "
-          f"valid.txt (train loss {hist['train_loss'][-1]:.4f}, uniform ln V = {np.log(V):.4f}; "
+          f"valid.txt (train loss {last['loss']:.4f}, uniform ln V = {np.log(V):.4f}; "
           f"evaluated in {eval_s:.1f} s)")
     peak = peak_mb()
     print(f"peak memory: {peak:.0f} MB (maximum resident set size)")
 
     result = {"speedup": round(speedup, 2), "classic_chars_per_s": round(c_med),
-              "batched_h100_chars_per_s": round(b_med), "chars_per_s": round(hist["chars_per_s"]),
-              "val_loss": round(val_loss, 4), "train_loss": round(float(hist["train_loss"][-1]), 4),
-              "chars_seen": hist["chars_seen"], "train_seconds": round(hist["seconds"], 2),
+              "batched_h100_chars_per_s": round(b_med), "chars_per_s": round(chars_per_s),
+              "val_loss": round(val_loss, 4), "train_loss": round(last["loss"], 4),
+              "chars_seen": last["chars"], "train_seconds": round(last["seconds"], 2),
               "peak_mb": round(peak, 1), "hidden": a.hidden, "batch": a.batch, "seq": a.seq,
               "seconds": a.seconds, "chars": a.chars, "cpu_share": round(cpu_share, 2),
               "optimizer": settings["optimizer"], "final_learning_rate": settings["final_learning_rate"],
-              "clip": settings["clip"], "clip_norm": settings["clip_norm"],
+              "clip": settings["clip"], "max_norm": settings["max_norm"],
               "learning_rate": settings["learning_rate"], "seed": a.seed, "threads": a.threads,
               "rounds": a.rounds, "load_average": round(load, 2), "numpy": np.__version__}
 

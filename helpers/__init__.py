@@ -10,7 +10,8 @@
     plots      loss curves with a baseline, labelled heatmaps
     threads    blas_threads(n): one BLAS thread is fastest for the course's small matrices
     validate   the input checks every module uses (integers, finite ranges, ids, shapes, sizes)
-    training   the trainer contract: budgets, the one logging hook (log, log_every), progress line
+    training   the trainer contract every trainer follows: budget, seed, schedule, clipping,
+               the divergence rule, the log hook and the History of records
 
 and one module per notebook topic, imported by name (e.g. `from helpers import char_rnn`):
 

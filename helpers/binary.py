@@ -253,6 +253,8 @@ def train(params, *, seed, steps=None, seconds=None, batch_size=64, widths=(8,),
     recorder = Recorder(budget, log, log_every)
     opt = SGD(learning_rate)
     with blas_threads(threads):
+        # the contract's loop (helpers.training), written out in every trainer: it shows
+        # this task's batch and maths, one line each
         while not budget.done():
             t0 = time.perf_counter()
             width = widths[budget.step % len(widths)]

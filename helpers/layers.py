@@ -498,6 +498,7 @@ def gru_backward_projected(dh, cache):
     dh_next = np.zeros((N, H), dtype=dh.dtype)
     dWh = np.zeros((3 * H, H), dtype=dh.dtype)
     dbh = np.zeros(3 * H, dtype=dh.dtype)
+    # the loop of lstm_backward_projected (and rnn_backward_projected), over the GRU's own step
     for t in reversed(range(T)):
         dax, dah, dh_next = _gru_step_backward(dh[:, t] + dh_next, steps[t])
         dxw[:, t] = dax

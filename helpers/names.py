@@ -232,6 +232,8 @@ def train(params, train_names, valid_names=None, *, seed, steps=None, seconds=No
     recorder = Recorder(budget, log, log_every)
     adam = Adam(learning_rate)
     with blas_threads(threads):
+        # the contract's loop (helpers.training), written out in every trainer: it shows
+        # this task's batch and maths, one line each
         while not budget.done():
             t0 = time.perf_counter()
             x, y, mask = pad_batch([train_names[i] for i in rng.integers(0, len(train_names),

@@ -22,7 +22,7 @@ from .optim import Adam, check_schedule, scheduled_learning_rate
 from .threads import blas_threads
 from .training import (Budget, Recorder, check_budget, check_clipping, check_divergence,
                        check_max_loss, clip_gradients, make_rng)
-from .validate import check_int
+from .validate import check_float_dtype, check_int, check_optional
 
 
 def vocabulary(n_symbols=8, n_distractors=4):
@@ -71,6 +71,7 @@ def accuracy(cell, params, seq_len, n=1000, seed=0, n_symbols=8, n_distractors=4
 def init_params(cell, hidden_size=32, seed=0, n_symbols=8, n_distractors=4, dtype=np.float64):
     """Fresh parameters of `cell` ('rnn', 'lstm' or 'gru') for the task's vocabulary."""
     _check_task(n_symbols, n_distractors)
+    check_float_dtype(dtype)
     return get_cell(cell).init_params(n_symbols + n_distractors + 1, hidden_size, seed=seed,
                                       dtype=dtype)
 
@@ -93,9 +94,9 @@ def train(params, *, seed, steps=None, seconds=None, seq_len=32, min_seq_len=Non
     budget = Budget(*check_budget(steps, seconds))
     rng = make_rng(seed)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    seq_len = check_int(seq_len, "seq_len (a symbol and the query)", minimum=2)
-    if min_seq_len is not None:
-        check_int(min_seq_len, "min_seq_len", minimum=2, maximum=seq_len)
+    check_int(seq_len, "seq_len", minimum=2, hint="a symbol and the query at least")
+    check_optional(check_int, min_seq_len, "min_seq_len", 2, seq_len,
+                   hint=f"or None; at most seq_len = {seq_len}")
     _check_task(n_symbols, n_distractors)
     V, _ = cell.check_params(params)
     if V != n_symbols + n_distractors + 1:
@@ -107,6 +108,8 @@ def train(params, *, seed, steps=None, seconds=None, seq_len=32, min_seq_len=Non
     recorder = Recorder(budget, log, log_every)
     opt = Adam(learning_rate)
     with blas_threads(threads), np.errstate(over="ignore", invalid="ignore"):
+        # the contract's loop (helpers.training), written out in every trainer: it shows
+        # this task's batch and maths, one line each
         while not budget.done():
             t0 = time.perf_counter()
             length = seq_len if min_seq_len is None else int(rng.integers(min_seq_len, seq_len + 1))

@@ -565,7 +565,7 @@ def check_snapshot(params, vocab, meta):
         if not np.issubdtype(np.asarray(params[k]).dtype, np.floating):
             raise ValueError(f"{k} must be a floating-point array, got {np.asarray(params[k]).dtype}")
     if "hidden_size" in meta and meta["hidden_size"] != H:
-        raise ValueError(f"meta's hidden_size is {meta['hidden_size']!r} but the weights have "
+        raise ValueError(f"hidden_size is {meta['hidden_size']!r} but the weights have "
                          f"H = {H} hidden units")
     return H
 
@@ -598,6 +598,8 @@ def train(model, pairs, *, seed, steps=None, seconds=None, batch_size=None, lear
     data = model.batch([s for s, _ in pairs], [t for _, t in pairs])
     opt = optimizer or Adam(learning_rate)
     with blas_threads(threads):
+        # the contract's loop (helpers.training), written out in every trainer: it shows
+        # this task's batch and maths, one line each
         while not budget.done():
             t0 = time.perf_counter()
             opt.learning_rate = scheduled_learning_rate(learning_rate, budget.fraction(),

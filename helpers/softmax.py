@@ -54,11 +54,13 @@ def entropy(p, axis=-1):
     p = np.asarray(p, dtype=np.float64)
     if np.isnan(p).any() or (p < 0).any():
         raise ValueError("probabilities must be >= 0 and not NaN")
+    if p.size == 0:
+        raise ValueError("p is empty: entropy needs a probability distribution")
     total = p.sum(axis=axis)
-    if p.size == 0 or np.abs(total - 1).max() > 1e-4:
+    if np.abs(total - 1).max() > 1e-4:
         raise ValueError(f"p must be a probability distribution: entries that sum to 1 along "
-                         f"axis {axis}, got sums from {np.min(total, initial=0):.6g} to "
-                         f"{np.max(total, initial=0):.6g}; pass softmax(logits), not logits")
+                         f"axis {axis}, got sums from {np.min(total):.6g} to {np.max(total):.6g}; "
+                         f"pass softmax(logits), not logits")
     logp = np.log(np.where(p > 0, p, 1.0))
     return -(p * logp).sum(axis=axis)
 

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from .validate import check_array, check_int
+from .validate import check_array, check_ids, check_int
 
 DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
 
@@ -46,6 +46,9 @@ class Vocab:
     """
 
     def __init__(self, symbols, unk=None, min_count=1):
+        if unk is not None and not isinstance(unk, str):
+            raise ValueError(f"unk must be None or a symbol (a str), got {unk!r}")
+        min_count = check_int(min_count, "min_count", minimum=1)
         symbols = list(symbols)
         counts = {}
         for s in symbols:
@@ -113,9 +116,7 @@ class Vocab:
 
     def decode(self, ids, sep=""):
         """Ids -> string (symbols joined with `sep`)."""
-        ids = np.asarray(ids).ravel()
-        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
-            raise ValueError(f"ids must lie in [0, {len(self)}), got {ids.min()}..{ids.max()}")
+        ids = check_ids(np.ravel(ids), len(self), "ids")   # 1.5 is not an id, -1 not the last
         return sep.join(self.itos[i] for i in ids)
 
 

@@ -11,6 +11,8 @@ import contextlib
 
 from threadpoolctl import threadpool_limits
 
+from .validate import check_int
+
 
 def blas_threads(n):
     """Context manager: at most n BLAS threads inside the block (None: leave BLAS as it is).
@@ -20,6 +22,5 @@ def blas_threads(n):
     """
     if n is None:
         return contextlib.nullcontext()
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"the number of BLAS threads must be an integer >= 1 or None, got {n!r}")
+    n = check_int(n, "the number of BLAS threads", minimum=1, hint="or None: leave BLAS as it is")
     return threadpool_limits(limits=n, user_api="blas")

@@ -151,7 +151,7 @@ def check_mask(mask, shape, name="mask"):
     m = check_array(mask, name, shape=shape)
     if m.dtype != bool and m.size and not np.isin(m, (0, 1)).all():
         raise ValueError(f"{name} must hold True/False (or 0/1) for every position, got "
-                         f"values such as {m[~np.isin(m, (0, 1))].ravel()[0]!r}")
+                         f"values such as {m[~np.isin(m, (0, 1))].ravel()[0].item()!r}")
     return m.astype(bool)
 
 

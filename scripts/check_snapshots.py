@@ -27,7 +27,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 COMMAND = re.compile(r"^(python scripts/\S+\.py .*--out data/(\S+\.npz).*)$", re.MULTILINE)
 # meta entries that differ from run to run (wall clock, speed, the software that ran it)
-UNREPEATABLE = {"training_seconds", "chars_per_s", "seconds", "numpy", "python"}
+UNREPEATABLE = {"training_seconds", "train_seconds", "chars_per_s", "seconds", "numpy", "python"}
 
 
 def documented_commands():
@@ -37,12 +37,13 @@ def documented_commands():
 
 
 def rebuild(command, name, folder):
-    """Run the documented command with its --out in `folder`. -> the new file's path."""
-    out = folder / name
-    args = shlex.split(command.replace(f"data/{name}", str(out)))
-    subprocess.run([sys.executable, *args[1:]], cwd=ROOT, check=True,
+    """Run the documented command, as written, in `folder` (its --out data/NAME lands in
+    folder/data/, and the command the snapshot records is the documented one). -> the new file."""
+    (folder / "data").mkdir(exist_ok=True)
+    args = shlex.split(command)
+    subprocess.run([sys.executable, str(ROOT / args[1]), *args[2:]], cwd=folder, check=True,
                    stdout=subprocess.DEVNULL)
-    return out
+    return folder / "data" / name
 
 
 def differences(shipped, rebuilt):

@@ -232,36 +232,6 @@ def test_nan_loss_stops_training_with_a_clear_message():
         char_rnn.train(p, ids, batch_size=4, seq_len=8, learning_rate=1e3, steps=200,
                        log=None, seed=0)
 
-
-def test_train_rejects_bad_input():
-    vocab, ids, p = tiny_setup()
-    with pytest.raises(ValueError, match="seq_len 600 is longer than the corpus"):
-        char_rnn.train(p, ids, seq_len=600, steps=1, log=None, seed=0)
-    with pytest.raises(ValueError, match="shorter than one training window"):
-        char_rnn.train(p, ids, batch_size=100, seq_len=10, steps=1, log=None, seed=0)
-    with pytest.raises(ValueError, match="optimizer must be one of"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, optimizer="rmsprop", log=None, seed=0)
-    with pytest.raises(ValueError, match="seq_len must be an integer >= 1"):
-        char_rnn.train(p, ids, seq_len=0, log=None, seed=0)
-    with pytest.raises(ValueError, match="train_ids must be an array of numbers"):
-        char_rnn.train(p, TINY, log=None, seed=0)
-    with pytest.raises(ValueError, match="steps must be an integer >= 1"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, steps=0, log=None, seed=0)
-    with pytest.raises(ValueError, match="learning_rate must be a finite number > 0"):
-        char_rnn.train(p, ids, batch_size=2, seq_len=5, learning_rate=-1, log=None, seed=0)
-
-
-def test_completion_rejects_bad_input():
-    vocab, ids, p = tiny_setup()
-    rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match="'Z'"):
-        char_rnn.complete(p, vocab, "hello Zed", 5, rng)
-    with pytest.raises(ValueError, match="n must be an integer >= 0"):
-        char_rnn.complete(p, vocab, "hello", -3, rng)
-    with pytest.raises(ValueError, match="temperature"):
-        char_rnn.sample(p, vocab, 5, rng, temperature=-1.0)
-
-
 def test_cosine_learning_rate_decay():
     from helpers.optim import Adam
     vocab, ids, p = tiny_setup()

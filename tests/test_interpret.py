@@ -45,17 +45,6 @@ def test_hidden_states_match_char_rnn_step():
     # too short for chunks: falls back to the single exact pass
     np.testing.assert_array_equal(interpret.hidden_states(p, ids[:5], h0, chunks=8), hs[:5])
 
-
-def test_hidden_states_rejects_bad_arguments():
-    p, vocab = tiny_model()
-    with pytest.raises(ValueError, match="non-empty 1-D"):
-        interpret.hidden_states(p, np.array([], dtype=int))
-    with pytest.raises(ValueError, match="chunks must be an integer >= 1"):
-        interpret.hidden_states(p, vocab.encode("ab"), chunks=0)
-    with pytest.raises(ValueError, match="warmup must be an integer >= 0"):
-        interpret.hidden_states(p, vocab.encode("ab"), chunks=2, warmup=-1)
-
-
 def test_ablation_zeroes_units_and_copies():
     p, vocab = tiny_model()
     q = interpret.ablate(p, [3, 7])

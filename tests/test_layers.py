@@ -94,12 +94,6 @@ def test_embedding_backward(N, T, V, D):
     dW = L.embedding_backward(dout, cache)
     assert rel_error(dW, numerical_gradient(lambda: L.embedding_forward(ids, W)[0], W, dout)) < 1e-8
 
-
-def test_embedding_rejects_out_of_range():
-    with pytest.raises(ValueError, match=r"ids must lie in \[0, 3\)"):
-        L.embedding_forward(np.array([[0, 3]]), np.zeros((3, 2)))
-
-
 @pytest.mark.parametrize("shape,H,V", [((1,), 1, 1), ((4,), 3, 5), ((2, 3), 4, 6), ((1, 1), 2, 3)])
 def test_affine_backward(shape, H, V):
     rng = np.random.default_rng(5)
@@ -134,14 +128,6 @@ def test_temporal_softmax_loss_values():
     scores[0, 1] = [0.0, 50.0]  # second token confidently wrong, but masked out
     loss, _ = L.temporal_softmax_loss_forward(scores, np.array([[1, 0]]), np.array([[True, False]]))
     assert loss == pytest.approx(np.log(2))
-
-
-def test_temporal_softmax_loss_rejects_bad_targets():
-    with pytest.raises(ValueError, match="targets must lie in"):
-        L.temporal_softmax_loss_forward(np.zeros((1, 2, 3)), np.array([[0, 3]]))
-    with pytest.raises(ValueError, match="mask selects no token"):
-        L.temporal_softmax_loss_forward(np.zeros((1, 2, 3)), np.array([[0, 1]]), np.zeros((1, 2)))
-
 
 def test_float32_stays_float32():
     rng = np.random.default_rng(7)

@@ -126,31 +126,6 @@ def test_bad_names_are_refused(names, match):
     with pytest.raises(ValueError, match=match):
         pad_batch(names)
 
-
-def test_bad_arguments_are_refused():
-    names = load_names()
-    for frac in (0, 1, 1.5, -0.1, float("nan"), "0.1"):
-        with pytest.raises(ValueError, match="valid_fraction must be a finite number > 0 and < 1"):
-            split_names(names, frac)
-    with pytest.raises(ValueError, match="leave an empty train or validation set"):
-        split_names(["ann", "bob"], 0.1)
-    for k in (0, -1, float("inf")):
-        with pytest.raises(ValueError, match="smoothing k must be a finite number > 0"):
-            fit_bigram(names, k=k)
-    with pytest.raises(ValueError, match=r"P must have shape \(27, 27\)"):
-        bigram_loss(np.ones((3, 3)) / 3, names)
-    with pytest.raises(ValueError, match=r"P must have shape \(27, 27\)"):
-        sample_bigram(np.ones((3, 3)) / 3, np.random.default_rng(0))
-    with pytest.raises(ValueError, match="max_len must be an integer >= 1"):
-        sample_bigram(fit_bigram(names), np.random.default_rng(0), max_len=0)
-    with pytest.raises(ValueError, match="outside a-z"):
-        fit_bigram(["ok", "o'neil"])
-    with pytest.raises(ValueError, match="outside a-z"):
-        sample_stats(["Emma"], names)
-    with pytest.raises(ValueError, match="names is empty"):
-        sample_stats([], names)
-
-
 # ---------------------------------------------------------------- the trainer
 
 def _fresh(seed=0, hidden=16):
@@ -184,34 +159,6 @@ def test_train_is_seeded_and_works_without_valid_names():
     assert [r["names"] for r in ha] == [8, 16, 20] and len(ha.column("valid_loss")) == 0
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(steps=0), "steps must be an integer >= 1"),
-    (dict(steps=2.5), "steps must be an integer"),
-    (dict(seconds=float("inf")), "seconds must be a finite number"),
-    (dict(), "give a budget"),
-    (dict(steps=3, learning_rate=-0.1), "learning_rate must be a finite number > 0"),
-    (dict(steps=3, final_learning_rate=0), "final_learning_rate must be a finite number > 0"),
-    (dict(steps=3, batch_size=0), "batch_size must be an integer >= 1"),
-    (dict(steps=3, clip=0), "clip must be a finite number > 0"),
-    (dict(steps=3, schedule="step"), "schedule must be one of"),
-    (dict(steps=3, log_every=0), "log_every must be an integer >= 1"),
-    (dict(steps=3, log="yes"), "log must be None, True"),
-    (dict(steps=3, seed=-1), "seed must be an integer >= 0"),
-])
-def test_train_refuses_bad_settings(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        train(_fresh(), ["ann", "bob"], **{"seed": 0, **kwargs})
-
-
-def test_train_refuses_bad_names():
-    with pytest.raises(ValueError, match="names is empty"):
-        train(_fresh(), [], steps=3, seed=0)
-    with pytest.raises(ValueError, match="names is empty"):
-        train(_fresh(), ["ann"], [], steps=3, seed=0)
-    with pytest.raises(ValueError, match="outside a-z"):
-        train(_fresh(), ["Ann"], steps=3, seed=0)
-
-
 def test_train_raises_training_diverged():
     # a huge learning rate: the loss stays finite but far worse than guessing
     with pytest.raises(TrainingDiverged, match=r"training diverged at step 2: .*above max_loss"):
@@ -221,3 +168,14 @@ def test_train_raises_training_diverged():
     params["Why"][0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         train(params, ["ann", "bob"], steps=3, seed=0)
+
+
+def test_names_builds_on_the_cells_not_on_the_char_rnn():
+    import ast
+    import inspect
+
+    from helpers import names
+    tree = ast.parse(inspect.getsource(names))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert "cells" in modules and "char_rnn" not in modules

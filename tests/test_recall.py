@@ -40,28 +40,3 @@ def test_training_learns_a_short_gap(cell):
 def test_curriculum_lengths_vary():
     params = recall.init_params("rnn", hidden_size=4, seed=0)
     recall.train(params, seq_len=6, min_seq_len=2, steps=3, seed=0)   # lengths 2..6 all run
-
-
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(seq_len=1), "seq_len"), (dict(min_seq_len=9), "min_seq_len"), (dict(steps=0), "steps"),
-    (dict(n_symbols=1), "n_symbols"), (dict(n_distractors=0), "n_distractors"),
-    (dict(n_symbols=5), "params are for 13 symbols"), (dict(learning_rate=-1.0), "learning_rate"),
-    (dict(max_norm=0), "max_norm"), (dict(seed=True), "seed")])
-def test_bad_settings(kwargs, message):
-    params = recall.init_params("lstm", hidden_size=3, seed=0)
-    with pytest.raises(ValueError, match=message):
-        recall.train(params, **{**dict(seq_len=5, steps=1, seed=0), **kwargs})
-
-
-def test_bad_batch():
-    rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match="seq_len"):
-        recall.make_batch(3, 1, rng)
-    with pytest.raises(ValueError, match="batch_size"):
-        recall.make_batch(0, 3, rng)
-    with pytest.raises(ValueError, match="Generator"):
-        recall.make_batch(3, 3, 0)
-    with pytest.raises(ValueError, match="cell"):
-        recall.init_params("transformer")
-    with pytest.raises(ValueError, match="the parameters of no known cell"):
-        recall.train({"W": np.zeros(3)}, seq_len=3, steps=1, seed=0)

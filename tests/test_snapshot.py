@@ -128,6 +128,7 @@ def test_seq2seq_save_refuses_bad_weights_and_load_checks_meta(tmp_path):
         arrays = {k: f[k] for k in f.files}
     cases = {"no-Wc": ({k: v for k, v in arrays.items() if k != "Wc"}, r"missing \['Wc'\]"),
              "nan": (dict(arrays, enc_bh=np.full(3, np.nan)), "enc_bh must be finite"),
+             "Wc-shape": (dict(arrays, Wc=arrays["Wc"][:, :2]), r"Wc has shape \(3, 2\), expected \(3, 6\)"),
              "hidden": (dict(arrays, meta=np.array('{"max_len": 3, "hidden_size": 4, '
                                                     '"attention": true}')), "hidden_size is 4"),
              "max_len": (dict(arrays, meta=np.array('{"max_len": true}')), "max_len must be an integer"),

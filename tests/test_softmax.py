@@ -39,18 +39,6 @@ def test_entropy():
     with pytest.raises(ValueError, match=">= 0"):
         entropy([1.5, -0.5])
 
-
-@pytest.mark.parametrize("bad", [0, 0.0, -1.0, float("nan"), float("inf"), -float("inf"), "hot"])
-def test_bad_temperature(bad):
-    with pytest.raises(ValueError, match="temperature must be"):
-        softmax([1.0, 2.0], temperature=bad)
-
-
-def test_nan_logits():
-    with pytest.raises(ValueError, match="logits contain NaN"):
-        softmax([1.0, float("nan")])
-
-
 def test_sampling_is_seeded_and_matches_probabilities():
     p = softmax([1.0, 2.0, 3.0])
     a = sample(p, np.random.default_rng(42), size=20000)
@@ -58,10 +46,3 @@ def test_sampling_is_seeded_and_matches_probabilities():
     np.testing.assert_array_equal(a, b)
     freq = np.bincount(a, minlength=3) / a.size
     assert np.all(np.abs(freq - p) < 4 * np.sqrt(p * (1 - p) / a.size))
-
-
-def test_sample_needs_a_generator_and_a_distribution():
-    with pytest.raises(ValueError, match="np.random.Generator"):
-        sample([0.5, 0.5], rng=0)
-    with pytest.raises(ValueError, match="sum to 1"):
-        sample([0.5, 0.6], np.random.default_rng(0))

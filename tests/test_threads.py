@@ -22,5 +22,5 @@ def test_limits_inside_and_restores_after():
 
 @pytest.mark.parametrize("bad", [0, -2, 1.5, "2"])
 def test_bad_thread_count(bad):
-    with pytest.raises(ValueError, match="integer >= 1 or None"):
+    with pytest.raises(ValueError, match="the number of BLAS threads must be an integer >= 1 \\(or None: leave BLAS as it is\\)"):
         blas_threads(bad)
