@@ -46,8 +46,8 @@ def init_params(vocab_size, hidden_size, seed, dtype=np.float32, scale=None, cel
     'lstm', 'gru': helpers.cells' initialisation (torch's uniform weights); scale does not apply
     to them and must stay None. The LSTM's forget-gate bias is `forget_bias`, None: 0 here, all
     biases zero. (helpers.cells starts it at 1, which keeps long memories from the first step;
-    on Shakespeare the character model learns faster from 0: about 0.1 nats/char lower after
-    1,000 steps, benchmarks/README.md.)
+    on Shakespeare the character model is about 0.1 nats/char better after 1,000 steps from 0,
+    though not after a few hundred steps, benchmarks/README.md.)
     """
     check_choice(cell, "cell", tuple(CELLS))
     V = check_int(vocab_size, "vocab_size", minimum=1)
