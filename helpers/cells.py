@@ -72,11 +72,16 @@ class Cell:
         # math.prod: exact Python integers, which never overflow (np.prod's int64 would)
         return sum(math.prod(s) for s in self.shapes(vocab_size, hidden_size).values())
 
-    def init_params(self, vocab_size, hidden_size, seed, dtype=np.float32):
+    def init_params(self, vocab_size, hidden_size, seed, dtype=np.float32, forget_bias=None):
         """Weights uniform in [-1/sqrt(H), 1/sqrt(H)] (torch's default for its RNN, LSTM and GRU),
-        biases 0, except the LSTM's forget-gate bias, 1: the cell starts by keeping what it
-        holds (Gers et al. 2000; Jozefowicz et al. 2015)."""
+        biases 0, except the LSTM's forget-gate bias, `forget_bias` (None: 1, so that the cell
+        starts by keeping what it holds; Gers et al. 2000, Jozefowicz et al. 2015). Only the
+        LSTM takes forget_bias."""
         shapes = self.shapes(vocab_size, hidden_size)   # checks the sizes
+        if forget_bias is not None and self.name != "lstm":
+            raise ValueError(f"forget_bias is the LSTM's; a {self.name!r} cell has no forget gate, "
+                             f"so leave it None")
+        forget_bias = 1.0 if forget_bias is None else check_number(forget_bias, "forget_bias")
         dtype = check_float_dtype(dtype)                 # integer weights would be zeros
         rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
         k = 1 / np.sqrt(hidden_size)
@@ -85,7 +90,7 @@ class Cell:
             params[name] = (np.zeros(shape) if len(shape) == 1
                             else rng.uniform(-k, k, size=shape)).astype(dtype)
         if self.name == "lstm":
-            params["b"][hidden_size:2 * hidden_size] = 1.0
+            params["b"][hidden_size:2 * hidden_size] = forget_bias
         return params
 
     def check_params(self, params):

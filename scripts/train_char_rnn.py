@@ -46,6 +46,8 @@ def parse_args(argv):
     ap.add_argument("--init-scale", type=float,
                     help="std of the initial weights of an rnn (default 0.01); the lstm and gru "
                          "start from torch's uniform initialisation")
+    ap.add_argument("--forget-bias", type=float,
+                    help="the lstm's first forget-gate bias (default 0, helpers.char_rnn.init_params)")
     ap.add_argument("--weight-decay", type=float, default=0.0,
                     help="decoupled weight decay of the weight matrices (e.g. 0.1 with adam)")
     ap.add_argument("--average", type=float,
@@ -93,7 +95,8 @@ def train(a, argv):
     vocab = Vocab.from_text(text)
     announce_if_long(a, len(text), len(vocab))
     params = char_rnn.init_params(len(vocab), a.hidden_size, seed=a.seed, dtype=np.dtype(a.dtype),
-                                  scale=a.init_scale, cell=a.cell)
+                                  scale=a.init_scale, cell=a.cell, forget_bias=a.forget_bias)
+    forget_bias = float(params["b"][a.hidden_size]) if a.cell == "lstm" else None   # as started
     cfg = char_rnn.TrainConfig(
         batch_size=a.batch_size, seq_len=a.seq_len, optimizer=a.optimizer,
         learning_rate=a.learning_rate, final_learning_rate=a.final_learning_rate,
@@ -103,7 +106,7 @@ def train(a, argv):
     hist = char_rnn.train(params, vocab.encode(text), vocab.encode(valid), config=cfg)
     last = hist[-1]                           # the last record: the whole run, all of valid
     init_scale = (0.01 if a.init_scale is None else a.init_scale) if a.cell == "rnn" else None
-    meta = dict(cfg.settings(params), cell=a.cell, init_scale=init_scale,
+    meta = dict(cfg.settings(params), cell=a.cell, init_scale=init_scale, forget_bias=forget_bias,
                 corpus="data/shakespeare/train.txt", valid="data/shakespeare/valid.txt",
                 steps=last["step"], chars_seen=last["chars"], epochs_done=round(last["epochs"], 4),
                 valid_loss=round(last["valid_loss"], 5),
