@@ -490,6 +490,7 @@ def gru_forward_projected(xw, h0, Wh, bx, bh):
 
 def gru_backward_projected(dh, cache):
     """dh (N, T, H)  ->  dxw (N, T, 3H), dh0 (N, H), dWh (3H, H), dbx (3H,), dbh (3H,)"""
+    # Parallel to lstm_backward_projected on purpose: each cell's sequence reads as its own loop.
     steps = cache["steps"]
     N, H = steps[0][0].shape                 # steps[t][0] is h_prev of step t
     check_array(dh, "dh", shape=(N, len(steps), H))

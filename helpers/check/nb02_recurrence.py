@@ -143,6 +143,7 @@ def bptt(lossFun):
                  f"yours differs by {abs(loss - want_loss):.3g}")
     chk.ok()
 
+    # a table of planted mistakes (rows of one shape on purpose): each is one mistake and its hint
     mistakes = [
         (dict(accumulate="first"), "right shape but misses the sum over time: "
          "every step adds its own contribution (+=), not only the last one computed"),

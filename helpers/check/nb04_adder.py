@@ -95,6 +95,7 @@ def adder_bptt(bptt, T=8, H=16):
         shape(chk, grads[k], W.shape, f"d{k}", f" like {k}")
     chk.ok()
 
+    # a table of planted mistakes, parallel to 02.2's: each row is one mistake and its hint
     mistakes = [
         (dict(deriv="tanh"), "the hidden units are sigmoids: their derivative is h (1 - h), "
          "not 1 - h**2"),

@@ -284,7 +284,7 @@ def gru_step_forward(forward):
     n = tanh(Wx_n x + bx_n + r * (Wh_n h_prev + bh_n)), h = (1 - z) * n + z * h_prev;
     the cache laid out as helpers.layers'."""
     __tracebackhide__ = True   # IPython and pytest: show the message, not this file
-    chk = Check("GRU step forward")
+    chk = Check("GRU step forward")    # parallel to lstm_step_forward on purpose: one cell each
     _check_gru_forward(chk, forward)
     chk.ok()
     N, D, H = 2, 3, 2
