@@ -203,18 +203,18 @@ def classic_loss_fun(inputs, targets, hprev, params, clip=5.0):
     # backward pass: compute gradients going backwards
     dWxh, dWhh, dWhy = np.zeros_like(Wxh), np.zeros_like(Whh), np.zeros_like(Why)
     dbh, dby = np.zeros_like(bh), np.zeros_like(by)
-    dhnext = np.zeros_like(hs[0])
+    dh_next = np.zeros_like(hs[0])
     for t in reversed(range(len(inputs))):
         dy = np.copy(ps[t])
         dy[targets[t]] -= 1  # backprop into y: softmax minus one-hot target
         dWhy += np.outer(dy, hs[t])
         dby += dy
-        dh = Why.T @ dy + dhnext  # backprop into h: from the output and from step t+1
+        dh = Why.T @ dy + dh_next  # backprop into h: from the output and from step t+1
         dhraw = (1 - hs[t] * hs[t]) * dh  # backprop through tanh nonlinearity
         dbh += dhraw
         dWxh += np.outer(dhraw, xs[t])
         dWhh += np.outer(dhraw, hs[t - 1])
-        dhnext = Whh.T @ dhraw
+        dh_next = Whh.T @ dhraw
     if clip is not None:
         for dparam in [dWxh, dWhh, dWhy, dbh, dby]:
             np.clip(dparam, -clip, clip, out=dparam)  # mitigate exploding gradients

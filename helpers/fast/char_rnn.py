@@ -26,7 +26,7 @@ class _Workspace:
         self.g = np.empty((T, N, H), dtype)         # gathered E rows, then d(pre-activation)
         self.S = np.empty((T * N, V), dtype)        # scores, then log-softmax, then dscores
         self.dtanh = np.empty((T, N, H), dtype)     # 1 - h_t^2 for every step
-        self.dnext = np.empty((N, H), dtype)
+        self.dh_next = np.empty((N, H), dtype)
         self.rows = np.arange(T * N)
         self.grads = {"Wxh": np.empty((H, V), dtype), "Whh": np.empty((H, H), dtype),
                       "bh": np.empty(H, dtype), "Why": np.empty((V, H), dtype),
@@ -113,17 +113,17 @@ def _backward(params, dS, xt, ws):
     dS.sum(axis=0, out=gr["by"])
     da = ws.g                                          # the gathered inputs are not needed now
     np.matmul(dS, params["Why"], out=da.reshape(N * T, H))   # dh from the outputs
-    # backward through time: da_t = (dh_t + dnext) * (1 - h_t^2), dnext = da_t @ Whh
-    Whh, dnext, dtanh = params["Whh"], ws.dnext, ws.dtanh
+    # backward through time: da_t = (dh_t + dh_next) * (1 - h_t^2), dh_next = da_t @ Whh
+    Whh, dh_next, dtanh = params["Whh"], ws.dh_next, ws.dtanh
     np.multiply(hs[1:], hs[1:], out=dtanh)            # tanh' for all steps in one call
     np.subtract(1, dtanh, out=dtanh)
     for t in reversed(range(T)):
         d = da[t]
         if t < T - 1:
-            d += dnext
+            d += dh_next
         d *= dtanh[t]
         if t > 0:
-            np.matmul(d, Whh, out=dnext)
+            np.matmul(d, Whh, out=dh_next)
     daf = da.reshape(N * T, H)
     np.matmul(daf.T, hs[:-1].reshape(N * T, H), out=gr["Whh"])
     daf.sum(axis=0, out=gr["bh"])
