@@ -21,7 +21,7 @@ import numpy as np
 
 from . import cells as _cells, fast as _fast
 from .cells import CELLS, cell_of, get_cell
-from .optim import (SGD, Adagrad, Adam, TrainingDiverged, check_finite_loss, check_schedule,
+from .optim import (SGD, Adagrad, Adam, TrainingDiverged, check_schedule,
                     scheduled_learning_rate)
 from .softmax import check_temperature, sample as sample_index, softmax
 from .text import stream_batches
@@ -265,6 +265,7 @@ def _classic_train(params, data, seq_len, learning_rate, budget, log, log_every)
     mWxh, mWhh, mWhy = np.zeros_like(Wxh), np.zeros_like(Whh), np.zeros_like(Why)
     mbh, mby = np.zeros_like(bh), np.zeros_like(by)  # memory variables for Adagrad
     smooth_loss = -np.log(1.0 / vocab_size) * seq_len  # loss at iteration 0
+    max_loss = check_max_loss(None, np.log(vocab_size))  # the contract's bound, per character
     n, p, smooth_history, loss_history = 0, 0, [], []
     while not budget.done():
         t0 = time.perf_counter()
@@ -278,7 +279,7 @@ def _classic_train(params, data, seq_len, learning_rate, budget, log, log_every)
             log({"step": n, "loss": float(smooth_loss / seq_len), "h": hprev})
         # forward seq_len characters through the net and fetch gradient
         loss, dWxh, dWhh, dWhy, dbh, dby, hprev = classic_loss_fun(inputs, targets, hprev, params)
-        check_finite_loss(loss, n + 1, learning_rate)
+        check_divergence(loss / seq_len, n + 1, learning_rate, max_loss)
         smooth_loss = smooth_loss * 0.999 + loss * 0.001
         smooth_history.append(smooth_loss / seq_len)
         loss_history.append(loss / seq_len)

@@ -16,13 +16,6 @@ class TrainingDiverged(ValueError, RuntimeError):
     trainer raises this one exception, naming the step and what to change."""
 
 
-def check_finite_loss(loss, step, learning_rate):
-    """Raise TrainingDiverged unless the loss of this step is finite."""
-    if not np.isfinite(loss):
-        raise TrainingDiverged(f"training diverged at step {step}: the loss is {loss}; "
-                               f"use a lower learning rate than {learning_rate:g}")
-
-
 SCHEDULES = ("cosine", "linear", "constant")
 
 

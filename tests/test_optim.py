@@ -76,10 +76,11 @@ def test_one_learning_rate_schedule():
 
 
 def test_training_diverged_is_a_value_error_every_trainer_raises():
-    from helpers.optim import TrainingDiverged, check_finite_loss
+    from helpers.optim import TrainingDiverged
+    from helpers.training import check_divergence
     assert issubclass(TrainingDiverged, ValueError)
     with pytest.raises(TrainingDiverged, match="training diverged at step 3: the loss is nan"):
-        check_finite_loss(float("nan"), 3, 0.1)
+        check_divergence(float("nan"), 3, 0.1, max_loss=10.0)
 
 
 @pytest.mark.parametrize("make", [lambda: SGD(0.05), lambda: Adagrad(0.05), lambda: Adam(0.01)])
