@@ -9,27 +9,13 @@ from helpers.cells import get_cell
 from helpers.fast import char_rnn as rnn_fast, lstm as lstm_fast, optim as optim_fast
 from helpers.gradcheck import norm_rel_error, numerical_gradient, rel_error
 from helpers.text import Vocab
+from test_char_rnn import random_problem as rnn_problem  # one builder of random problems
 
 CELL = get_cell("lstm")
 RNN = get_cell("rnn")
 
 
 # ---------------------------------------------------------------- the vanilla char-RNN
-
-def rnn_problem(N, T, V, H, masked, seed=0):
-    """float64 parameters large enough to bend tanh, random ids, h0 and (optionally) a mask."""
-    rng = np.random.default_rng(seed)
-    p = char_rnn.init_params(V, H, seed=seed + 1, dtype=np.float64, scale=0.5)
-    p["bh"] += rng.standard_normal(H) * 0.1
-    x, y = rng.integers(0, V, (N, T)), rng.integers(0, V, (N, T))
-    x[0, :min(T, 3)] = x[-1, -1]  # a symbol read several times (dWxh adds up its rows)
-    h0 = rng.standard_normal((N, H)) * 0.5
-    mask = None
-    if masked:
-        mask = rng.random((N, T)) > 0.4
-        mask[0, 0] = True
-    return p, x, y, h0, mask
-
 
 @pytest.mark.parametrize("N,T,V,H,masked", [(1, 1, 2, 1, False), (2, 5, 4, 3, False),
                                             (3, 4, 5, 6, True), (2, 3, 600, 4, True)])
