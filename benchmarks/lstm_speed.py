@@ -13,8 +13,11 @@ the round's model is scored on ALL of data/shakespeare/valid.txt (Macbeth, never
 helpers.char_rnn.evaluate, the same code for both sides (not counted in the time). Variants, in
 alternating rounds so that a busy machine slows both alike:
 
-  trainer  helpers.char_rnn.train(init_params(..., cell="lstm"), seconds=round): what a learner
-           runs, with its bookkeeping
+  trainer  helpers.char_rnn.train(init_params(..., cell="lstm", counts=...), seconds=round):
+           what a learner runs, with its bookkeeping, from the course's start for short runs:
+           the output bias at the characters' log frequencies (char_rnn.unigram_bias,
+           scripts/train_char_rnn.py --unigram-bias)
+  plain    (--start plain or both) the same from init_params' zero output bias
   torch    (--torch) torch.nn.LSTM(V, H) on one-hot inputs + torch.nn.Linear(H, V),
            cross-entropy, clip_grad_value_(5), clip_grad_norm_(1), torch.optim.Adam with the
            same cosine schedule over the same budget, reading the same windows, with torch's own
@@ -47,16 +50,18 @@ from torch_baseline import TorchCharModel  # noqa: E402
 
 
 class Trainer:
-    """helpers.char_rnn.train on a fresh LSTM every round."""
+    """helpers.char_rnn.train on a fresh LSTM every round (counts: the output bias starts at
+    the characters' log frequencies, char_rnn.unigram_bias; None: init_params' zeros)."""
 
-    def __init__(self, V, a, forget_bias=None, init=None):
-        self.V, self.a, self.forget_bias, self.init = V, a, forget_bias, init
+    def __init__(self, V, a, forget_bias=None, init=None, counts=None):
+        self.V, self.a, self.forget_bias, self.init, self.counts = V, a, forget_bias, init, counts
 
     def fresh_params(self):
         if self.init is not None:
             return {k: v.copy() for k, v in self.init.items()}
         extra = {} if self.forget_bias is None else {"forget_bias": self.forget_bias}
-        return char_rnn.init_params(self.V, self.a.hidden, seed=self.a.seed, cell="lstm", **extra)
+        return char_rnn.init_params(self.V, self.a.hidden, seed=self.a.seed, cell="lstm",
+                                    counts=self.counts, **extra)
 
     def round(self, ids, seconds=None, steps=None):
         """-> (trained params, chars/s, steps)."""
@@ -71,13 +76,13 @@ class Trainer:
 class Torch:
     """torch_baseline.TorchCharModel, a fresh one every round."""
 
-    def __init__(self, torch, V, a, init=None):
-        self.torch, self.V, self.a, self.init = torch, V, a, init
+    def __init__(self, torch, V, a, init=None, output_bias=None):
+        self.torch, self.V, self.a, self.init, self.output_bias = torch, V, a, init, output_bias
 
     def round(self, ids, seconds=None, steps=None):
         a = self.a
         model = TorchCharModel(self.torch, "lstm", self.V, a.hidden, a.lr, a.seed,
-                               final_lr=a.lr / 10, init=self.init)
+                               final_lr=a.lr / 10, init=self.init, output_bias=self.output_bias)
         speed, _ = model.train_round(ids, a.batch, a.seq, seconds=seconds, steps=steps)
         return model.params(), speed, model.steps
 
@@ -98,6 +103,11 @@ def main(argv=None):
     ap.add_argument("--forget-bias", type=float,
                     help="the trainer's LSTM starts with this forget-gate bias (default: "
                          "init_params' default)")
+    ap.add_argument("--start", default="unigram", choices=["unigram", "plain", "both"],
+                    help="the trainer's output bias: the characters' log frequencies (unigram, "
+                         "init_params(counts=...)), init_params' zeros (plain), or both variants")
+    ap.add_argument("--torch-unigram", action="store_true",
+                    help="torch's output bias starts at the characters' log frequencies too")
     ap.add_argument("--same-init", action="store_true",
                     help="torch starts from the trainer's initial weights, with one bias vector")
     ap.add_argument("--torch-init", action="store_true",
@@ -132,11 +142,17 @@ def main(argv=None):
             torch.set_num_threads(a.threads)
     if a.torch_init and torch is not None:
         trainer_init = TorchCharModel(torch, "lstm", V, a.hidden, a.lr, a.seed).params()
-    variants = {"trainer": Trainer(V, a, a.forget_bias, trainer_init)}
+    counts = np.bincount(ids, minlength=V)
+    variants = {}
+    if a.start in ("unigram", "both"):
+        variants["trainer"] = Trainer(V, a, a.forget_bias, trainer_init, counts=counts)
+    if a.start in ("plain", "both"):
+        variants["plain"] = Trainer(V, a, a.forget_bias, trainer_init)
     if a.same_init:
-        torch_init = variants["trainer"].fresh_params()
+        torch_init = next(iter(variants.values())).fresh_params()
     if a.torch and torch is not None:
-        variants["torch"] = Torch(torch, V, a, torch_init)
+        variants["torch"] = Torch(torch, V, a, torch_init,
+                                  char_rnn.unigram_bias(counts, V) if a.torch_unigram else None)
 
     for model in variants.values():       # warm-up, not counted: libraries, caches, allocators
         model.round(ids, steps=5)
@@ -164,18 +180,22 @@ def main(argv=None):
     result = {"hidden": a.hidden, "batch": a.batch, "seq": a.seq, "threads": a.threads,
               "lr": a.lr, "rounds": a.rounds, "round_seconds": None if a.steps else a.round_seconds,
               "steps": a.steps, "forget_bias": a.forget_bias, "same_init": a.same_init,
-              "torch_init": a.torch_init, "load_average": round(load, 2),
+              "torch_init": a.torch_init, "start": a.start, "torch_unigram": a.torch_unigram,
+              "load_average": round(load, 2),
               "cpu_share": round(cpu_share, 2), "numpy": np.__version__, "blas": kernels,
               "chars_per_s": {k: round(v) for k, v in med.items()},
               "valid_loss": {k: round(v, 4) for k, v in med_loss.items()},
               "valid_losses": {k: [round(x, 4) for x in v] for k, v in losses.items()}}
     if "torch" in med:
-        ratio = med["trainer"] / med["torch"]
-        gap = med_loss["trainer"] - med_loss["torch"]
-        print(f"torch {torch.__version__} ({a.threads} thread(s)): trainer / torch = {ratio:.2f} "
-              f"chars/s; valid loss trainer - torch = {gap:+.4f} nats/char")
-        result.update(torch=torch.__version__, trainer_over_torch=round(ratio, 3),
-                      loss_gap=round(gap, 4))
+        result.update(torch=torch.__version__)
+        for name in (n for n in variants if n != "torch"):
+            ratio = med[name] / med["torch"]
+            gap = med_loss[name] - med_loss["torch"]
+            print(f"torch {torch.__version__} ({a.threads} thread(s)): {name} / torch = {ratio:.2f} "
+                  f"chars/s; valid loss {name} - torch = {gap:+.4f} nats/char")
+            suffix = "" if name == "trainer" else f"_{name}"
+            result.update({f"trainer_over_torch{suffix}": round(ratio, 3),
+                           f"loss_gap{suffix}": round(gap, 4)})
     print(f"this process got {cpu_share:.0%} of a core while measuring "
           f"(load average {os.getloadavg()[0]:.1f} at the end)")
     if a.json:

@@ -27,11 +27,13 @@ def trainer_windows(ids, batch, seq, seed):
 
 
 class TorchCharModel:
-    def __init__(self, torch, cell, V, hidden, lr, seed, final_lr=None, init=None):
+    def __init__(self, torch, cell, V, hidden, lr, seed, final_lr=None, init=None, output_bias=None):
         """final_lr: None, a constant rate; else the rate falls from lr to final_lr along the
         trainer's cosine (helpers.optim.scheduled_learning_rate) over each train_round's budget.
         init: None, torch's own initialisation; or the course's parameters (LSTM: Wx, Wh, b, Why,
-        by) to start from, with b in bias_ih and bias_hh held at zero (one bias, as ours)."""
+        by) to start from, with b in bias_ih and bias_hh held at zero (one bias, as ours).
+        output_bias: None, or (V,) numbers for the Linear layer's first bias (e.g. the
+        characters' log frequencies, helpers.char_rnn.unigram_bias)."""
         if cell not in ("rnn", "lstm"):
             raise ValueError(f"cell must be 'rnn' or 'lstm', got {cell!r}")
         self.torch, self.cell, self.V, self.hidden = torch, cell, V, hidden
@@ -52,6 +54,9 @@ class TorchCharModel:
                 self.out.weight.copy_(torch.from_numpy(init["Why"]))
                 self.out.bias.copy_(torch.from_numpy(init["by"]))
             self.layer.bias_hh_l0.requires_grad_(False)
+        if output_bias is not None:
+            with torch.no_grad():
+                self.out.bias.copy_(torch.as_tensor(np.asarray(output_bias, np.float32)))
         self.params_list = [p for p in list(self.layer.parameters()) + list(self.out.parameters())
                             if p.requires_grad]
         self.opt = torch.optim.Adam(self.params_list, lr=lr)

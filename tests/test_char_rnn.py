@@ -39,6 +39,34 @@ def test_loss_of_a_fresh_model_is_about_ln_v():
     assert h.shape == (4, 32) and h.dtype == np.float32
 
 
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_unigram_bias_starts_the_model_at_the_character_frequencies(cell):
+    ids = np.array([0] * 60 + [1] * 30 + [2] * 9 + [3] * 1)     # symbol 4 never occurs
+    V, counts = 5, np.bincount(ids, minlength=5)
+    p = char_rnn.init_params(V, 6, seed=0, cell=cell, counts=counts)
+    plain = char_rnn.init_params(V, 6, seed=0, cell=cell)
+    for k in p:                                          # only the output bias changes
+        assert np.array_equal(p[k], plain[k]) or k == "by", k
+    probs = np.exp(p["by"].astype(np.float64)) / np.exp(p["by"].astype(np.float64)).sum()
+    assert np.allclose(probs, (counts + 1) / (counts.sum() + V), rtol=1e-6)
+    assert p["by"].dtype == np.float32 and abs(float(p["by"].sum())) < 1e-5   # centred
+    # with tiny recurrent weights the first loss is about the smoothed unigram entropy, not ln V
+    x, y = ids[:-1].reshape(3, 33), ids[1:].reshape(3, 33)
+    loss = char_rnn.loss_and_grads(p, x, y)[0]
+    unigram = -np.mean(np.log(probs[y]))
+    assert abs(loss - unigram) < 0.15 < np.log(V) - unigram, (loss, unigram, np.log(V))
+
+
+@pytest.mark.parametrize("counts, message", [
+    (np.ones(4), r"counts must have shape \(5,\)"),
+    (np.array([1, 2, -1, 0, 0]), "counts must be numbers of occurrences"),
+    (np.array([1, 2, np.nan, 0, 0]), "counts must be finite"),
+    (["a"] * 5, "counts must be an array of numbers")])
+def test_unigram_bias_refuses_bad_counts(counts, message):
+    with pytest.raises(ValueError, match=message):
+        char_rnn.init_params(5, 3, seed=0, counts=counts)
+
+
 def test_sampling_is_seeded_and_validated():
     vocab = Vocab.from_text("ab\n")
     p = char_rnn.init_params(len(vocab), 8, seed=0, scale=1.0)

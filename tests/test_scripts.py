@@ -43,6 +43,22 @@ def test_char_rnn_script_trains_a_gated_cell(tmp_path, cell):
     assert r.returncode == 1 and "leave scale None" in r.stderr
 
 
+def test_char_rnn_script_unigram_bias_starts_at_the_unigram_loss(tmp_path):
+    """--unigram-bias: after one tiny step the model is far below ln V (the plain start is not)
+    and the snapshot says how it started."""
+    losses = {}
+    for flag in ([], ["--unigram-bias"]):
+        out = tmp_path / f"snap{len(flag)}.npz"
+        r = run("train_char_rnn.py", "--cell", "lstm", "--hidden-size", 6, "--seq-len", 8,
+                "--batch-size", 4, "--steps", 1, "--seed", 1, "--learning-rate", 1e-6,
+                "--out", out, "--quiet", *flag)
+        assert r.returncode == 0, r.stderr
+        meta = load_snapshot(out)[2]
+        losses[bool(flag)] = meta["valid_loss"]
+        assert meta.get("unigram_bias", False) == bool(flag)
+    assert losses[False] > 4.0 and losses[True] < 3.5, losses     # ln 63 = 4.14; unigram 3.3
+
+
 def test_seq2seq_script_trains_and_saves(tmp_path):
     out = tmp_path / "m.npz"
     r = run("train_seq2seq.py", "--attention", "--hidden-size", 8, "--steps", 2, "--out", out)
