@@ -55,7 +55,6 @@ class _Workspace:
         size = max(T * N * (4 * H + _PAD), 4 * H * (T * N + _PAD))
         shared = np.empty(size, dtype)
         self.G = shared[:T * N * (4 * H + _PAD)].reshape(T, N, 4 * H + _PAD)
-        self.WhT = np.empty((H, 4 * H + _PAD), dtype)[:, :4 * H]   # Wh transposed (backward)
         self.WhS = np.empty((4 * H, H), dtype)       # Wh, sigmoid rows halved
         self.A = np.empty((T, 4, H, N), dtype)        # inputs -> gates i, f, g, o at each step
         self.hs = np.empty((T + 1, H, N), dtype)      # hs[0] = h0, hs[t + 1] = h_t
@@ -123,7 +122,7 @@ def loss_and_grads(params, x_ids, y_ids, state=None, workspace=None):
 
     _forward(ws, Wx, Wh, b, xt, state, T, H)
     loss, grads = _output_layer(ws, Why, by, yt, N, T, H)
-    _backward(ws, T, H)
+    _backward(ws, Wh, T, H)
     grads.update(_weight_gradients(ws, xt, V, H, T, N))
     grads = {k: grads[k] for k in ("Wx", "Wh", "b", "Why", "by")}
     return loss, grads, (ws.hs[T].T.copy(), ws.cs[T].T.copy())
@@ -138,7 +137,6 @@ def _forward(ws, Wx, Wh, b, xt, state, T, H):
     np.add(Wx.T, b, out=E[:, :4 * H])
     E[:, :4 * H] *= ws.scale
     np.multiply(Wh, ws.scale[:, None], out=WhS)
-    np.copyto(ws.WhT, Wh.T)
 
     # ---- forward
     A, hs, cs, tc, tmp, pre = ws.A, ws.hs, ws.cs, ws.tc, ws.tmp, ws.pre
@@ -189,7 +187,7 @@ def _output_layer(ws, Why, by, yt, N, T, H):
     return loss, {"Why": ws.dWhy, "by": ws.dby}
 
 
-def _backward(ws, T, H):
+def _backward(ws, Wh, T, H):
     """Back through the gates and through time: turns ws.A into the gates' pre-activation
     gradients dA, in place (fewer buffers, less to cache), and copies them to ws.dAf."""
     A, cs, tc, K = ws.A, ws.cs, ws.tc, ws.K
@@ -216,7 +214,7 @@ def _backward(ws, T, H):
     np.copyto(f, tc)                                  # ... into slot f
 
     # ---- backward through time
-    dh, dc, dcn, dhn, WhT = ws.dh, ws.dc, ws.dcn, ws.dhn, ws.WhT
+    dh, dc, dcn, dhn, WhT = ws.dh, ws.dc, ws.dcn, ws.dhn, Wh.T   # (a view: BLAS reads it as is)
     N = A.shape[3]
     A3 = A.reshape(T, 4 * H, N)
     dAf = ws.dAf.reshape(4 * H, T, N)
