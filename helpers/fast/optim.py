@@ -24,8 +24,9 @@ class Adam(optim.Adam):
         lr = self.learning_rate
         for k, p in params.items():
             g = grads[k]
-            m = self.m.setdefault(k, np.zeros_like(p))
-            v = self.v.setdefault(k, np.zeros_like(p))
+            if k not in self.m:                            # (setdefault would zero a new
+                self.m[k], self.v[k] = np.zeros_like(p), np.zeros_like(p)   # pair every step)
+            m, v = self.m[k], self.v[k]
             a, u, x = self._scratch(k, p, np.result_type(lr, p))
             np.multiply(g, 1 - self.beta1, out=a)
             m *= self.beta1
