@@ -459,13 +459,7 @@ def _drive_unit(page, e):
                                                  page.locator(".unit-passage-view").inner_text()[:80]))
     assert page.locator(".unit-passage-view").inner_html() != passage0
     _wait_for("the readout for unit 92", lambda: _shows(page, "unit", e))
-    import ipywidgets   # the kernel runs in this environment too
-    if ipywidgets.__version__ != "8.1.0":
-        _select(page.locator(".unit-preset select"), "97: line position")   # a found unit
-    else:
-        # ipywidgets 8.1.0 (the floor) shows this dropdown blank once the kernel has changed it,
-        # and choosing from it then sets nothing; there the found unit is typed instead
-        _submit(page.locator(".unit-unit input"), "97")
+    _select(page.locator(".unit-preset select"), "97: line position")   # a found unit
     _wait_for("the unit box set by the preset",
               lambda: (page.locator(".unit-unit input").input_value() == "97",
                        page.locator(".unit-unit input").input_value()))
