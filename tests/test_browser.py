@@ -29,14 +29,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import headless_chromium
+from headless_chromium import text as _text
 from helpers.widgets import compute, format_readout, format_temperature, parse_logits
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = "01_softmax_temperature.ipynb"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SEED, N_SAMPLES = 0, 10  # as notebook 01 builds its TemperatureExplorer
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # JupyterLab user settings for the run: render every cell (so every prompt can be read),
 # no news or update checks (there is no network, and their pop-up covers the page).
 LAB_SETTINGS = {
@@ -48,22 +47,9 @@ READOUT = ".temperature-readout"
 HANDLE = ".temperature-slider .noUi-handle"
 
 
-def _unavailable(reason):
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}; REQUIRE_BROWSER=1 requires the browser test to run")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def chromium():
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("no `chromium` on PATH (Debian: apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install -r requirements-test.txt)")
-    return path
+    return headless_chromium.find("REQUIRE_BROWSER", "requirements-test.txt")
 
 
 def _free_port():
@@ -129,23 +115,10 @@ def lab_url(chromium):
 
 @pytest.fixture
 def page(chromium):
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    try:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(60_000)
-            yield page
-        finally:
-            browser.close()
-    finally:
-        pw.stop()
-
-
-def _text(s):
-    return " ".join(s.split())
+    with headless_chromium.launched(chromium) as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        yield page
 
 
 def _wait_for(what, probe, timeout=45):
@@ -287,22 +260,12 @@ def twins():
 
 @pytest.fixture(scope="module")
 def explorers_page(lab_url, chromium):
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=60_000)
-    try:
+    with headless_chromium.launched(chromium) as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
-        try:
+        with _screenshot_on_failure(page, "explorers_failure.png"):
             _run_all(page, lab_url, EXPLORERS_NOTEBOOK, len(EXPLORERS))
-        except BaseException:
-            _screenshot(page, "explorers_failure.png")
-            raise
         yield page
-    finally:
-        browser.close()
-        pw.stop()
 
 
 def _run_all(page, url, notebook, n_code):
@@ -336,20 +299,12 @@ def _run_all(page, url, notebook, n_code):
     assert not tracebacks and not errors, (tracebacks, errors)
 
 
-def _screenshot(page, name):
-    try:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-    except Exception as e:  # the browser itself may be gone; keep the original error
-        print(f"no screenshot: {e}")
-
-
 @contextlib.contextmanager
 def _screenshot_on_failure(page, name):
     try:
         yield
     except BaseException:
-        _screenshot(page, name)
+        headless_chromium.screenshot(page, name)
         raise
 
 

@@ -20,7 +20,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -28,23 +27,16 @@ from urllib.parse import urlparse
 
 import pytest
 
+import headless_chromium
+
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "site"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 # no other host resolves, whoever asks (page, worker or service worker)
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+# no other host resolves, whoever asks (page, worker or service worker)
+ONLY_LOCALHOST = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 RUN_TIMEOUT_S = 900  # one notebook, kernel start included
 READOUT = ".temperature-readout"
 HANDLE = ".temperature-slider .noUi-handle"
-
-
-def _unavailable(reason):
-    if os.environ.get("REQUIRE_SITE") == "1":
-        pytest.fail(f"{reason}; REQUIRE_SITE=1 requires the site test to run")
-    pytest.skip(reason)
 
 
 def _selected():
@@ -74,7 +66,8 @@ def site_url():
         pytest.skip("the browser site test runs in a CI leg of its own: "
                     "python scripts/build_site.py && SITE_NOTEBOOKS=all pytest tests/test_site.py")
     if not (SITE / "index.html").exists():
-        _unavailable(f"no built site in {SITE} (python scripts/build_site.py)")
+        headless_chromium.unavailable(f"no built site in {SITE} (python scripts/build_site.py)",
+                                      "REQUIRE_SITE")
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_Handler, directory=str(SITE)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -88,22 +81,9 @@ def site_url():
 
 @pytest.fixture(scope="module")
 def browser():
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("no `chromium` on PATH (Debian: apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install -r requirements-site.txt)")
-    pw = sync_playwright().start()
-    try:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            yield b
-        finally:
-            b.close()
-    finally:
-        pw.stop()
+    path = headless_chromium.find("REQUIRE_SITE", "requirements-test.txt")
+    with headless_chromium.launched(path, ONLY_LOCALHOST) as b:
+        yield b
 
 
 @pytest.fixture
@@ -126,10 +106,6 @@ def page(browser):
     yield page
     context.close()
     assert not outside, f"the site asked for other hosts: {outside[:10]}"
-
-
-def _text(s):
-    return " ".join(s.split())
 
 
 def _kernel_idle(page, timeout_s):
@@ -182,8 +158,7 @@ def test_notebook_runs_in_the_browser(site_url, page, name):
         if name.startswith("01_"):
             _drive_slider(page)
     except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"site_{name[:2]}.png"), full_page=True)
+        headless_chromium.screenshot(page, f"site_{name[:2]}.png")
         raise
 
 
