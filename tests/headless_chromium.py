@@ -49,15 +49,16 @@ def launched(path, extra_args=()):
         pw.stop()
 
 
-def screenshot(page, name):
-    """Save the whole page to tests/artifacts/name, if the browser is still there to ask."""
+@contextlib.contextmanager
+def screenshot_on_failure(page, name):
+    """On any failure inside, save the whole page to tests/artifacts/name (if the browser is
+    still there to ask), then let the failure go on."""
     try:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-    except Exception as e:  # the browser itself may be gone; keep the original error
-        print(f"no screenshot: {e}")
-
-
-def text(s):
-    """s with every run of white space made one space."""
-    return " ".join(s.split())
+        yield
+    except BaseException:
+        try:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        except Exception as e:  # the browser itself may be gone; keep the original error
+            print(f"no screenshot: {e}")
+        raise

@@ -14,7 +14,6 @@ Skipped without chromium or playwright, except with REQUIRE_BROWSER=1 (CI), wher
 On failure a screenshot goes to tests/artifacts/ (gitignored). The server and the browser
 are always shut down.
 """
-import contextlib
 import json
 import os
 import shutil
@@ -30,7 +29,6 @@ import numpy as np
 import pytest
 
 import headless_chromium
-from headless_chromium import text as _text
 from helpers.widgets import compute, format_readout, format_temperature, parse_logits
 
 REPO = Path(__file__).resolve().parents[1]
@@ -121,6 +119,10 @@ def page(chromium):
         yield page
 
 
+def _text(s):
+    return " ".join(s.split())
+
+
 def _wait_for(what, probe, timeout=45):
     """Poll probe() until it returns (True, info); fail with the last info after `timeout` s."""
     deadline = time.monotonic() + timeout
@@ -206,7 +208,7 @@ def _run_notebook_and_drive_slider(page, url):
 
 
 def test_temperature_slider_in_jupyterlab(lab_url, page):
-    with _screenshot_on_failure(page, "browser_failure.png"):
+    with headless_chromium.screenshot_on_failure(page, "browser_failure.png"):
         _run_notebook_and_drive_slider(page, lab_url)
 
 
@@ -263,7 +265,7 @@ def explorers_page(lab_url, chromium):
     with headless_chromium.launched(chromium) as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
-        with _screenshot_on_failure(page, "explorers_failure.png"):
+        with headless_chromium.screenshot_on_failure(page, "explorers_failure.png"):
             _run_all(page, lab_url, EXPLORERS_NOTEBOOK, len(EXPLORERS))
         yield page
 
@@ -297,15 +299,6 @@ def _run_all(page, url, notebook, n_code):
     tracebacks = [t for t in stderr.all_inner_texts() if "Traceback" in t]
     errors = [t for t in page.locator(".jp-RenderedText").all_inner_texts() if "Error" in t]
     assert not tracebacks and not errors, (tracebacks, errors)
-
-
-@contextlib.contextmanager
-def _screenshot_on_failure(page, name):
-    try:
-        yield
-    except BaseException:
-        headless_chromium.screenshot(page, name)
-        raise
 
 
 def _readout(page, css):
@@ -465,5 +458,5 @@ DRIVERS = {"sampling": (_drive_sampling, "sampler"), "unit": (_drive_unit, "unit
 def test_explorer_in_jupyterlab(explorers_page, twins, css):
     """Each explorer: move its controls on the page, check what the page shows."""
     drive, name = DRIVERS[css]
-    with _screenshot_on_failure(explorers_page, f"explorer_{css}_failure.png"):
+    with headless_chromium.screenshot_on_failure(explorers_page, f"explorer_{css}_failure.png"):
         drive(explorers_page, twins[name])

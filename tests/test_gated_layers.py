@@ -207,7 +207,7 @@ def test_against_torch_modules():
 
 def test_bad_input_raises():
     rng = np.random.default_rng(10)
-    N, T, D, H = 2, 3, 4, 5
+    N, D, H = 2, 4, 5
     x, h = rng.standard_normal((N, D)), rng.standard_normal((N, H))
     Wx, Wh, b = lstm_weights(rng, D, H)
     gWx, gWh, bx, bh = gru_weights(rng, D, H)

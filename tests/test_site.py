@@ -151,15 +151,12 @@ def _errors(page):
 
 @pytest.mark.parametrize("name", _selected())
 def test_notebook_runs_in_the_browser(site_url, page, name):
-    try:
+    with headless_chromium.screenshot_on_failure(page, f"site_{name[:2]}.png"):
         start, run = _run_all(page, site_url, "notebooks", name)
         print(f"\n{name}: kernel start {start:.0f} s, all cells {run:.0f} s")
         assert not _errors(page)
         if name.startswith("01_"):
             _drive_slider(page)
-    except BaseException:
-        headless_chromium.screenshot(page, f"site_{name[:2]}.png")
-        raise
 
 
 def _slider(page):
